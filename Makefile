@@ -1,0 +1,125 @@
+# lakewatch: build, test, install and demo.  See README.md.
+#   make                 build the three programs into build/bin
+#   make check           build and run every unit and integration test
+#   make check SANITIZE=1   the same under AddressSanitizer + UBSan (build-san/)
+#   make demo [DEMO_SECONDS=20]   a simulated Lake Poopó station end to end
+#   make fuzz            libFuzzer targets (clang)
+#   make install [PREFIX=/usr/local DESTDIR=]
+
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
+PKG_CONFIG ?= pkg-config
+PKGS       := libmodbus libconfig sqlite3
+VERSION    := 0.1.0
+
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARN       := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla -Wundef \
+              -Wno-format-nonliteral
+ifeq ($(SANITIZE),1)
+B          := build-san
+SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+B          := build
+SANFLAGS   :=
+endif
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DLW_VERSION='"$(VERSION)"' -Idaemon -Idrivers $(CPPFLAGS)
+ALL_CFLAGS   = -std=c11 -pthread -MMD -MP $(WARN) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = -pthread $(SANFLAGS) $(LDFLAGS)
+ALL_LIBS     = $(PKG_LIBS) -lm $(LDLIBS)
+
+LIB_SRC  := $(filter-out daemon/main.c,$(wildcard daemon/*.c)) $(wildcard drivers/*.c)
+CLI_SRC  := $(wildcard tools/cli/*.c)
+SIM_SRC  := $(wildcard tools/sim/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
+SIM_OBJ  := $(SIM_SRC:%.c=$(B)/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+PROGS    := $(B)/bin/lakewatchd $(B)/bin/lakewatch $(B)/bin/lakewatch-sim
+
+.PHONY: all check check-build test demo deps fuzz install uninstall clean
+all: $(PROGS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/liblakewatch.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/lakewatchd: $(B)/obj/daemon/main.o $(B)/liblakewatch.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+$(B)/bin/lakewatch: $(CLI_OBJ) $(B)/liblakewatch.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+$(B)/bin/lakewatch-sim: $(SIM_OBJ) $(B)/liblakewatch.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/liblakewatch.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+# The tests' own objects may include tests/tap.h.
+$(B)/obj/tests/unit/%.o: ALL_CPPFLAGS += -Itests
+
+check-build: $(PROGS) $(UNIT_BIN)
+
+# deps first (installs or names the missing Debian packages), then build, then run.
+check:
+	@tools/deps.sh check
+	@$(MAKE) --no-print-directory check-build
+	@tests/run.sh $(B) $(T)
+
+# Run the tests without the dependency check: make test T=pattern
+test: check-build
+	@tests/run.sh $(B) $(T)
+
+DEMO_SECONDS ?= 0
+demo:
+	@tools/deps.sh demo
+	@$(MAKE) --no-print-directory all
+	@LW_BIN=$(CURDIR)/$(B)/bin tools/demo.sh $(DEMO_SECONDS)
+
+deps:
+	@tools/deps.sh check
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+fuzz: $(FUZZ_BIN)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(@D)
+	clang $(ALL_CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+		-o $@ $< $(LIB_SRC) $(PKG_LIBS) -lm -pthread
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/lakewatch \
+		$(DESTDIR)$(UNITDIR)
+	install -m 0755 $(B)/bin/lakewatchd $(DESTDIR)$(SBINDIR)/lakewatchd
+	install -m 0755 $(B)/bin/lakewatch $(B)/bin/lakewatch-sim $(DESTDIR)$(BINDIR)/
+	install -m 0644 config/lakewatch.conf $(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf.example
+	install -m 0644 systemd/lakewatchd.service $(DESTDIR)$(UNITDIR)/lakewatchd.service
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/lakewatchd $(DESTDIR)$(BINDIR)/lakewatch \
+		$(DESTDIR)$(BINDIR)/lakewatch-sim \
+		$(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf.example \
+		$(DESTDIR)$(UNITDIR)/lakewatchd.service
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

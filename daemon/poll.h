@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One poll of one device over an open Modbus context: the planned block
+ * reads, with RTU hygiene after a failure (wait out the late reply, flush),
+ * then a reading per point.  Used by the bus threads, `lakewatchd --once` and
+ * `lakewatch read`.  Logs at debug level only (each transaction with -v).
+ */
+#ifndef LW_POLL_H
+#define LW_POLL_H
+
+#include <modbus.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "reading.h"
+
+struct poll_result {
+	unsigned	 transactions;	/* read requests sent */
+	unsigned	 failed;	/* of which failed */
+	int		 last_errno;	/* errno of the last failure, 0 if none */
+	int64_t		 latency_ms;	/* from the first request to the last reply */
+};
+
+/*
+ * Open a libmodbus context for a bus, connected, with its timeouts set and
+ * error recovery off.  0 and *ret, or -errno with a message in err.
+ */
+int	 poll_open_bus(const struct conf_bus *, modbus_t **ret, char *err, size_t errlen);
+
+/*
+ * Poll dev once.  out must hold dev->model->npoints readings; each is filled
+ * (time now_ms, names, unit, value, quality).  Returns 0 when every block was
+ * read, -errno of the last failure otherwise (the readings are then filled
+ * all the same, missing where their registers were not read).
+ */
+int	 poll_device(modbus_t *, const struct conf *, const struct conf_device *,
+	     int64_t now_ms, struct lw_reading *out, struct poll_result *res);
+
+#endif
