@@ -31,7 +31,7 @@ endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DLW_VERSION='"$(VERSION)"' -Idaemon -Idrivers $(CPPFLAGS)
+ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DLW_VERSION='"$(VERSION)"' -iquote daemon -iquote drivers $(CPPFLAGS)
 ALL_CFLAGS   = -std=c11 -pthread -MMD -MP $(WARN) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = -pthread $(SANFLAGS) $(LDFLAGS)
 ALL_LIBS     = $(PKG_LIBS) -lm $(LDLIBS)
@@ -74,7 +74,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/liblakewatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
 # The tests' own objects may include tests/tap.h.
-$(B)/obj/tests/unit/%.o: ALL_CPPFLAGS += -Itests
+$(B)/obj/tests/unit/%.o: ALL_CPPFLAGS += -iquote tests
 
 check-build: $(PROGS) $(UNIT_BIN)
 

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bus thread (see bus.h).  An RS-485 line carries one request at a time
+ * and a libmodbus context belongs to one thread, so each bus gets its own
+ * thread; a dead device slows only its own bus, and only by its own timeout,
+ * since sched.c backs it off.  Sleeping is a timed wait on a condition
+ * variable, so bus_stop() is honoured at once between transactions.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bus.h"
+#include "log.h"
+#include "poll.h"
+#include "sched.h"
+
+#define BUS_REOPEN_MIN_MS	1000
+#define BUS_REOPEN_MAX_MS	30000
+
+struct bus {
+	const struct conf	*conf;
+	const struct conf_bus	*cb;
+	struct queue		*q;
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	bool			 stop;		/* under mu */
+	_Atomic int64_t		 heartbeat_ms;
+	size_t			 ndev;		/* enabled devices on this bus */
+	const struct conf_device **devs;
+	struct sched_entry	*sched;
+	struct lw_reading	*readings;	/* room for the largest model */
+};
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleep until the monotonic deadline or a stop request; true when asked to stop. */
+static bool
+wait_until(struct bus *b, int64_t deadline_ms)
+{
+	struct timespec ts = { .tv_sec = deadline_ms / 1000,
+		.tv_nsec = (deadline_ms % 1000) * 1000000 };
+	bool stop;
+
+	pthread_mutex_lock(&b->mu);
+	while (!b->stop && queue_now_ms() < deadline_ms)
+		if (pthread_cond_timedwait(&b->cv, &b->mu, &ts) == ETIMEDOUT)
+			break;
+	stop = b->stop;
+	pthread_mutex_unlock(&b->mu);
+	return stop;
+}
+
+static bool
+stopping(struct bus *b)
+{
+	bool stop;
+
+	pthread_mutex_lock(&b->mu);
+	stop = b->stop;
+	pthread_mutex_unlock(&b->mu);
+	return stop;
+}
+
+/* Open the bus, retrying with backoff; NULL only when asked to stop. */
+static modbus_t *
+open_bus(struct bus *b)
+{
+	int64_t wait = BUS_REOPEN_MIN_MS;
+	bool complained = false;
+	char err[256];
+	modbus_t *ctx;
+
+	for (;;) {
+		atomic_store(&b->heartbeat_ms, queue_now_ms());
+		if (poll_open_bus(b->cb, &ctx, err, sizeof(err)) == 0) {
+			if (complained)
+				log_notice("bus '%s': open again", b->cb->name);
+			return ctx;
+		}
+		if (!complained)
+			log_err("%s; retrying", err);
+		complained = true;
+		if (wait_until(b, queue_now_ms() + wait))
+			return NULL;
+		wait = wait * 2 > BUS_REOPEN_MAX_MS ? BUS_REOPEN_MAX_MS : wait * 2;
+	}
+}
+
+/* A serial adapter that was unplugged answers EIO/ENODEV until reopened. */
+static bool
+needs_reopen(const struct conf_bus *cb, int e)
+{
+	return cb->type == CONF_BUS_RTU && (e == EIO || e == ENODEV || e == EBADF);
+}
+
+static const char *
+errtext(int e, char *buf, size_t len)
+{
+	if (e >= MODBUS_ENOBASE)
+		return modbus_strerror(e);
+	if (strerror_r(e, buf, len) != 0)
+		return "unknown error";
+	return buf;
+}
+
+static void *
+bus_main(void *arg)
+{
+	struct bus *b = arg;
+	modbus_t *ctx = open_bus(b);
+
+	while (ctx != NULL) {
+		int i = sched_next(b->sched, b->ndev);
+
+		atomic_store(&b->heartbeat_ms, queue_now_ms());
+		if (i < 0) {
+			if (wait_until(b, queue_now_ms() + 1000))
+				break;
+			continue;
+		}
+		if (wait_until(b, b->sched[i].due_ms))
+			break;
+
+		const struct conf_device *dev = b->devs[i];
+		struct poll_result res;
+		unsigned before = b->sched[i].failures;
+		char ebuf[128];
+		int rc = poll_device(ctx, b->conf, dev, wall_ms(), b->readings, &res);
+		size_t dropped = queue_push(b->q, b->readings, dev->model->npoints);
+
+		if (dropped > 0)
+			log_warn("device '%s': store queue full, %zu readings dropped", dev->name, dropped);
+		sched_done(&b->sched[i], rc == 0, queue_now_ms());
+		if (rc != 0 && before == 0)
+			log_warn("device '%s' (bus '%s', unit %u): not answering: %s; retrying with backoff",
+			    dev->name, b->cb->name, dev->unit, errtext(-rc, ebuf, sizeof(ebuf)));
+		else if (rc == 0 && before > 0)
+			log_notice("device '%s': answering again after %u failed polls", dev->name, before);
+		if (rc != 0 && needs_reopen(b->cb, -rc)) {
+			modbus_close(ctx);
+			modbus_free(ctx);
+			ctx = open_bus(b);
+		}
+		if (stopping(b))
+			break;
+	}
+	if (ctx != NULL) {
+		modbus_close(ctx);
+		modbus_free(ctx);
+	}
+	return NULL;
+}
+
+static void
+bus_free(struct bus *b)
+{
+	free(b->devs);
+	free(b->sched);
+	free(b->readings);
+	pthread_cond_destroy(&b->cv);
+	pthread_mutex_destroy(&b->mu);
+	free(b);
+}
+
+int
+bus_start(const struct conf *conf, size_t index, struct queue *q, struct bus **ret)
+{
+	struct bus *b = calloc(1, sizeof(*b));
+	pthread_condattr_t ca;
+	size_t maxpoints = 1;
+	int64_t now = queue_now_ms();
+	int rc;
+
+	if (b == NULL)
+		return -ENOMEM;
+	b->conf = conf;
+	b->cb = &conf->buses[index];
+	b->q = q;
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&b->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	atomic_store(&b->heartbeat_ms, now);
+
+	b->devs = calloc(conf->ndevices ? conf->ndevices : 1, sizeof(*b->devs));
+	b->sched = calloc(conf->ndevices ? conf->ndevices : 1, sizeof(*b->sched));
+	for (size_t i = 0; b->devs && b->sched && i < conf->ndevices; i++) {
+		const struct conf_device *d = &conf->devices[i];
+
+		if (d->bus != index || !d->enabled)
+			continue;
+		sched_init(&b->sched[b->ndev], d->interval_ms, now);
+		b->devs[b->ndev++] = d;
+		if (d->model->npoints > maxpoints)
+			maxpoints = d->model->npoints;
+	}
+	b->readings = calloc(maxpoints, sizeof(*b->readings));
+	if (b->devs == NULL || b->sched == NULL || b->readings == NULL) {
+		bus_free(b);
+		return -ENOMEM;
+	}
+	rc = pthread_create(&b->thread, NULL, bus_main, b);
+	if (rc != 0) {
+		bus_free(b);
+		return -rc;
+	}
+	*ret = b;
+	return 0;
+}
+
+void
+bus_stop(struct bus *b)
+{
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->stop = true;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(b->thread, NULL);
+	bus_free(b);
+}
+
+int64_t
+bus_heartbeat(const struct bus *b)
+{
+	return atomic_load(&b->heartbeat_ms);
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bounded multi-producer, single-consumer ring of readings (see queue.h),
+ * guarded by one mutex; the consumer waits on a monotonic condition variable.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "queue.h"
+
+struct queue {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct lw_reading	*ring;		/* capacity slots */
+	size_t			 capacity;
+	size_t			 head;		/* next to take */
+	size_t			 len;
+	bool			 closed;
+	uint64_t		 dropped;
+};
+
+int64_t
+queue_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+queue_new(size_t capacity, struct queue **ret)
+{
+	struct queue *q;
+	pthread_condattr_t ca;
+
+	if (capacity == 0)
+		return -EINVAL;
+	q = calloc(1, sizeof(*q));
+	if (q == NULL)
+		return -ENOMEM;
+	q->ring = calloc(capacity, sizeof(*q->ring));
+	if (q->ring == NULL) {
+		free(q);
+		return -ENOMEM;
+	}
+	q->capacity = capacity;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	*ret = q;
+	return 0;
+}
+
+void
+queue_free(struct queue *q)
+{
+	if (q == NULL)
+		return;
+	pthread_cond_destroy(&q->cv);
+	pthread_mutex_destroy(&q->mu);
+	free(q->ring);
+	free(q);
+}
+
+size_t
+queue_push(struct queue *q, const struct lw_reading *r, size_t n)
+{
+	size_t dropped = 0;
+
+	pthread_mutex_lock(&q->mu);
+	for (size_t i = 0; i < n; i++) {
+		if (q->len == q->capacity) {
+			dropped = n - i;
+			break;
+		}
+		q->ring[(q->head + q->len) % q->capacity] = r[i];
+		q->len++;
+	}
+	q->dropped += dropped;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return dropped;
+}
+
+size_t
+queue_pop(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_ms)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->len == 0 && !q->closed) {
+		if (deadline_ms < 0) {
+			pthread_cond_wait(&q->cv, &q->mu);
+			continue;
+		}
+		struct timespec ts = { .tv_sec = deadline_ms / 1000,
+			.tv_nsec = (deadline_ms % 1000) * 1000000 };
+		if (pthread_cond_timedwait(&q->cv, &q->mu, &ts) == ETIMEDOUT)
+			break;
+	}
+	while (n < max && q->len > 0) {
+		out[n++] = q->ring[q->head];
+		q->head = (q->head + 1) % q->capacity;
+		q->len--;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+void
+queue_close(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->closed = true;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+int
+queue_closed(struct queue *q)
+{
+	int closed;
+
+	pthread_mutex_lock(&q->mu);
+	closed = q->closed;
+	pthread_mutex_unlock(&q->mu);
+	return closed;
+}
+
+uint64_t
+queue_dropped(struct queue *q)
+{
+	uint64_t d;
+
+	pthread_mutex_lock(&q->mu);
+	d = q->dropped;
+	pthread_mutex_unlock(&q->mu);
+	return d;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bounded queue that carries readings from the bus threads (many
+ * producers) to the core thread (one consumer).  Pushing never blocks: a bus
+ * thread must keep its schedule whatever the store does.  When the queue is
+ * full the readings that do not fit are dropped and counted, never silently.
+ */
+#ifndef LW_QUEUE_H
+#define LW_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reading.h"
+
+struct queue;
+
+/* A queue for capacity readings; the caller owns it (queue_free). */
+int	 queue_new(size_t capacity, struct queue **ret);
+void	 queue_free(struct queue *);
+
+/* Append n readings in order; returns how many did not fit and were dropped. */
+size_t	 queue_push(struct queue *, const struct lw_reading *, size_t n);
+
+/*
+ * Wait until at least one reading is queued, the queue is closed, or the
+ * monotonic deadline_ms passes (-1: no deadline); then take up to max.
+ * Returns how many were taken (0 on timeout or when closed and empty).
+ */
+size_t	 queue_pop(struct queue *, struct lw_reading *out, size_t max, int64_t deadline_ms);
+
+/* Wake the consumer for good: later pops return what is left, then 0. */
+void	 queue_close(struct queue *);
+int	 queue_closed(struct queue *);
+
+/* Readings dropped because the queue was full, since it was made. */
+uint64_t queue_dropped(struct queue *);
+
+/* CLOCK_MONOTONIC in milliseconds, the clock the deadlines are on. */
+int64_t	 queue_now_ms(void);
+
+#endif

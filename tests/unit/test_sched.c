@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the poll scheduler: phase keeping, catch-up and backoff. */
+#include "sched.h"
+#include "tap.h"
+
+static void
+test_phase(void)
+{
+	struct sched_entry e;
+
+	sched_init(&e, 1000, 5000);
+	CHECK_EQ_INT(5000, e.due_ms, "a new entry is due at once");
+	sched_done(&e, true, 5030);
+	CHECK_EQ_INT(6000, e.due_ms, "success keeps the phase");
+	sched_done(&e, true, 6400);
+	CHECK_EQ_INT(7000, e.due_ms, "a slow poll keeps the phase");
+	sched_done(&e, true, 7900);
+	CHECK_EQ_INT(8000, e.due_ms, "a little late: next slot");
+	e.due_ms = 8000;
+	sched_done(&e, true, 8500 + 2000);
+	CHECK_EQ_INT(10500, e.due_ms, "more than an interval behind: start afresh from now");
+}
+
+static void
+test_flat_out(void)
+{
+	struct sched_entry e;
+
+	sched_init(&e, 0, 100);
+	sched_done(&e, true, 103);
+	CHECK_EQ_INT(103, e.due_ms, "interval 0 polls again at once");
+	sched_done(&e, false, 110);
+	CHECK_EQ_INT(1110, e.due_ms, "interval 0 backs off from 1 s on failure");
+}
+
+static void
+test_backoff(void)
+{
+	static const struct {
+		int64_t interval;
+		unsigned failures;
+		int64_t want_wait;
+	} cases[] = {
+		{ 1000, 1, 1000 }, { 1000, 2, 2000 }, { 1000, 3, 4000 }, { 1000, 6, 32000 },
+		{ 1000, 7, 60000 }, { 1000, 30, 60000 }, { 30000, 1, 30000 }, { 30000, 2, 60000 },
+		{ 30000, 3, 60000 }, { 120000, 1, 120000 }, { 120000, 5, 120000 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sched_entry e;
+
+		sched_init(&e, cases[i].interval, 0);
+		for (unsigned f = 0; f < cases[i].failures; f++)
+			sched_done(&e, false, 1000);
+		CHECK_EQ_INT(1000 + cases[i].want_wait, e.due_ms,
+		    "interval %lld, %u failures", (long long)cases[i].interval, cases[i].failures);
+		CHECK_EQ_INT(cases[i].failures, e.failures, "failures counted");
+	}
+
+	struct sched_entry e;
+	sched_init(&e, 1000, 0);
+	sched_done(&e, false, 10);
+	sched_done(&e, false, 20);
+	sched_done(&e, true, 3000);
+	CHECK_EQ_INT(0, e.failures, "success resets the failure count");
+}
+
+static void
+test_next(void)
+{
+	struct sched_entry e[3] = { { 0, 0, 0 } };
+
+	CHECK_EQ_INT(-1, sched_next(e, 0), "no entries");
+	sched_init(&e[0], 1000, 300);
+	sched_init(&e[1], 1000, 100);
+	sched_init(&e[2], 1000, 100);
+	CHECK_EQ_INT(1, sched_next(e, 3), "earliest, lowest index among equals");
+	e[1].due_ms = 400;
+	CHECK_EQ_INT(2, sched_next(e, 3), "next earliest");
+}
+
+int
+main(void)
+{
+	test_phase();
+	test_flat_out();
+	test_backoff();
+	test_next();
+	return tap_done();
+}
