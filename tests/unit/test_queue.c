@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the reading queue: order, bounds, drops, deadlines, close, threads. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "queue.h"
+#include "tap.h"
+
+#define PRODUCERS	4
+#define PER_PRODUCER	20000
+
+static struct lw_reading
+mk(int64_t t)
+{
+	struct lw_reading r;
+
+	memset(&r, 0, sizeof(r));
+	r.time_ms = t;
+	r.has_value = true;
+	r.value = (double)t;
+	snprintf(r.point, sizeof(r.point), "p%lld", (long long)(t % 7));
+	return r;
+}
+
+static void
+test_order_and_drops(void)
+{
+	struct queue *q;
+	struct lw_reading in[5], out[8];
+
+	CHECK_EQ_INT(0, queue_new(4, &q), "new queue");
+	for (int i = 0; i < 5; i++)
+		in[i] = mk(i);
+	CHECK_EQ_INT(1, queue_push(q, in, 5), "the fifth reading does not fit");
+	CHECK_EQ_INT(1, queue_dropped(q), "the drop is counted");
+	CHECK_EQ_INT(2, queue_pop(q, out, 2, -1), "pop takes at most max");
+	CHECK_EQ_INT(0, out[0].time_ms, "first in, first out");
+	CHECK_EQ_INT(1, out[1].time_ms, "order kept");
+	CHECK_EQ_INT(0, queue_push(q, in, 2), "room again after a pop (wraps around)");
+	CHECK_EQ_INT(4, queue_pop(q, out, 8, -1), "the rest");
+	CHECK_EQ_INT(2, out[0].time_ms, "order kept across the wrap 1");
+	CHECK_EQ_INT(3, out[1].time_ms, "order kept across the wrap 2");
+	CHECK_EQ_INT(0, out[2].time_ms, "order kept across the wrap 3");
+	CHECK_EQ_STR("p1", out[3].point, "reading copied whole");
+
+	int64_t t0 = queue_now_ms();
+	CHECK_EQ_INT(0, queue_pop(q, out, 8, t0 + 50), "empty queue times out");
+	CHECK(queue_now_ms() - t0 >= 45, "the deadline was waited for");
+
+	queue_push(q, in, 1);
+	queue_close(q);
+	CHECK(queue_closed(q), "closed");
+	CHECK_EQ_INT(1, queue_pop(q, out, 8, -1), "what is left after close is still taken");
+	CHECK_EQ_INT(0, queue_pop(q, out, 8, -1), "a closed empty queue returns at once");
+	queue_free(q);
+	CHECK_EQ_INT(-EINVAL, queue_new(0, &q), "capacity 0 is refused");
+}
+
+struct producer {
+	struct queue	*q;
+	int		 id;
+	size_t		 dropped;
+};
+
+static void *
+produce(void *arg)
+{
+	struct producer *p = arg;
+
+	for (int i = 0; i < PER_PRODUCER; i++) {
+		struct lw_reading r = mk((int64_t)p->id * PER_PRODUCER + i);
+
+		p->dropped += queue_push(p->q, &r, 1);
+	}
+	return NULL;
+}
+
+static void
+test_threads(void)
+{
+	struct queue *q;
+	struct producer prod[PRODUCERS];
+	pthread_t th[PRODUCERS];
+	int64_t last[PRODUCERS];
+	size_t got = 0, dropped = 0;
+	int in_order = 1;
+	struct lw_reading out[256];
+
+	queue_new(1024, &q);
+	for (int i = 0; i < PRODUCERS; i++) {
+		prod[i] = (struct producer){ q, i, 0 };
+		last[i] = -1;
+		pthread_create(&th[i], NULL, produce, &prod[i]);
+	}
+	for (;;) {
+		size_t n = queue_pop(q, out, 256, queue_now_ms() + 200);
+
+		if (n == 0)
+			break;
+		for (size_t k = 0; k < n; k++) {
+			int id = (int)(out[k].time_ms / PER_PRODUCER);
+
+			if (out[k].time_ms <= last[id])
+				in_order = 0;
+			last[id] = out[k].time_ms;
+		}
+		got += n;
+	}
+	for (int i = 0; i < PRODUCERS; i++) {
+		pthread_join(th[i], NULL);
+		dropped += prod[i].dropped;
+	}
+	got += queue_pop(q, out, 256, 0);
+	CHECK(in_order, "each producer's readings arrive in order");
+	CHECK_EQ_INT(PRODUCERS * PER_PRODUCER, got + dropped, "every reading is taken or counted as dropped");
+	CHECK_EQ_INT(dropped, queue_dropped(q), "the queue's drop count matches");
+	queue_free(q);
+}
+
+int
+main(void)
+{
+	test_order_and_drops();
+	test_threads();
+	return tap_done();
+}
