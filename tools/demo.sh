@@ -66,7 +66,7 @@ while :; do
 	echo "--- $(date -u +%H:%M:%S) UTC: latest reading per point ---"
 	sqlite3 -separator ' ' "$dir/lakewatch.db" "
 		SELECT printf('%-28s %12s %-7s %s', device || '.' || point,
-		              coalesce(printf('%.4g', value), '-'), unit, quality)
+		              CASE WHEN value IS NULL THEN '-' ELSE printf('%.4g', value) END, unit, quality)
 		FROM readings r
 		WHERE time = (SELECT max(time) FROM readings
 		              WHERE device = r.device AND point = r.point)
