@@ -2,6 +2,7 @@
 #   make                 build the three programs into build/bin
 #   make check           build and run every unit and integration test
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan (build-san/)
+#   make check VALGRIND=1   unit tests under valgrind
 #   make demo [DEMO_SECONDS=20]   a simulated Lake Poopó station end to end
 #   make fuzz            libFuzzer targets (clang)
 #   make install [PREFIX=/usr/local DESTDIR=]
@@ -82,11 +83,11 @@ check-build: $(PROGS) $(UNIT_BIN)
 check:
 	@tools/deps.sh check
 	@$(MAKE) --no-print-directory check-build
-	@tests/run.sh $(B) $(T)
+	@VALGRIND=$(VALGRIND) tests/run.sh $(B) $(T)
 
 # Run the tests without the dependency check: make test T=pattern
 test: check-build
-	@tests/run.sh $(B) $(T)
+	@VALGRIND=$(VALGRIND) tests/run.sh $(B) $(T)
 
 DEMO_SECONDS ?= 0
 demo:

@@ -3,6 +3,7 @@
 # "ok"/"not ok" lines and ends with "N passed, N failed, N skipped".
 # Usage: tests/run.sh BUILD_DIR [PATTERN]
 # A test program that fails without printing "not ok" counts as one failure.
+# With VALGRIND=1 the unit tests run under valgrind (leaks and errors fail).
 set -u
 build=${1:?usage: tests/run.sh BUILD_DIR [PATTERN]}
 pattern=${2:-}
@@ -42,7 +43,12 @@ run_one() {
 for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
 	[ -n "$pattern" ] && [[ $(basename "$t") != *$pattern* ]] && continue
-	run_one "unit/$(basename "$t")" "$t"
+	if [ "${VALGRIND:-0}" = 1 ]; then
+		run_one "unit/$(basename "$t")" valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect "$t"
+	else
+		run_one "unit/$(basename "$t")" "$t"
+	fi
 done
 for t in "$top"/tests/integration/t[0-9]*.sh; do
 	[ -f "$t" ] || continue
