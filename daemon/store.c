@@ -1,0 +1,920 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The local store (see store.h): an SQLite database in WAL mode.  Readings
+ * live in `sample`, one row each, keyed by an AUTOINCREMENT seq so a seq is
+ * never handed out twice, even after the newest rows were pruned; the names
+ * of a reading (station, device, point, unit) live once in `series`.  The
+ * documented views `readings` and `alert_events` present them with ISO 8601
+ * times and quality names for researchers; the code reads the tables.
+ *
+ * Durability: synchronous=FULL.  SQLite then syncs the WAL at every commit,
+ * so a reading counts as stored once store_append() returned 0, and it
+ * survives a process crash, kill -9 and a power cut alike (on storage that
+ * honours flushes).  The core thread commits a batch per commit interval, so
+ * that costs one fdatasync a second or less, which even an SD card bears.
+ * synchronous=NORMAL would save it but, on a power cut, roll back every
+ * transaction since the last checkpoint (up to 1000 pages of WAL: hours of
+ * readings at a quiet station), and a solar-powered buoy loses power more
+ * often than its process crashes.  The loss window is therefore the readings
+ * not yet committed: at most one commit interval.
+ *
+ * Concurrency: one writer at a time (the daemon's core thread), any number
+ * of readers (forwarders, the lakewatch tool, sqlite3).  In WAL mode readers
+ * and the writer do not block each other; locks are still taken briefly, for
+ * WAL recovery after a crash and between writers, so every connection waits
+ * up to a busy timeout.  Write transactions begin IMMEDIATE, taking the write
+ * lock up front where the busy handler can wait for it, instead of failing
+ * half-way with SQLITE_BUSY_SNAPSHOT, which no waiting can cure.  A lock
+ * held past the timeout is -EBUSY, with the transaction rolled back whole,
+ * and the caller retries (the core thread keeps its batch).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store.h"
+
+#define STORE_SCHEMA_VERSION	1
+#define STORE_APPLICATION_ID	0x4c4b5754	/* "LKWT" in the file header */
+#define STORE_WAL_LIMIT		(16 * 1024 * 1024)	/* WAL truncated to this after checkpoints */
+#define STORE_PRUNE_CHUNK	10000	/* rows deleted per transaction, so the writer never stalls long */
+#define STORE_KEY_MAX		(3 * LW_NAME_MAX + LW_UNIT_MAX)
+
+/* The quality codes are stored as the enum's values: keep them fixed. */
+_Static_assert(LW_Q_GOOD == 0 && LW_Q_SUSPECT == 1 && LW_Q_BAD == 2 &&
+    LW_Q_MISSING == 3 && LW_Q_MAINTENANCE == 4, "stored quality codes changed");
+
+/*
+ * Schema version 1.  The views are the documented interface (SPEC "Local
+ * store"); the tables may change with user_version.  A time is formatted
+ * from integer milliseconds with strftime's %f, which rounds to the exact
+ * millisecond (tests/unit/test_store.c checks every one).
+ */
+static const char schema_v1[] =
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE series ("
+	"  id INTEGER PRIMARY KEY,"
+	"  station TEXT NOT NULL,"
+	"  device TEXT NOT NULL,"
+	"  point TEXT NOT NULL,"
+	"  unit TEXT NOT NULL,"
+	"  UNIQUE (station, device, point, unit));"
+	"CREATE TABLE sample ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  time_ms INTEGER NOT NULL,"
+	"  series INTEGER NOT NULL REFERENCES series (id),"
+	"  value REAL,"
+	"  quality INTEGER NOT NULL CHECK (quality BETWEEN 0 AND 4));"
+	"CREATE INDEX sample_series_time ON sample (series, time_ms);"
+	"CREATE INDEX sample_time ON sample (time_ms);"
+	"CREATE TABLE cursor ("
+	"  name TEXT PRIMARY KEY,"
+	"  seq INTEGER NOT NULL CHECK (seq >= 0));"
+	"CREATE TABLE alert_event ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  time_ms INTEGER NOT NULL,"
+	"  station TEXT NOT NULL,"
+	"  device TEXT NOT NULL,"
+	"  point TEXT,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('value', 'rate', 'stale', 'flatline', 'comm')),"
+	"  severity TEXT NOT NULL CHECK (severity IN ('ok', 'warning', 'critical', 'unknown')),"
+	"  transition TEXT NOT NULL CHECK (transition IN ('raised', 'escalated',"
+	"    'deescalated', 'cleared', 'acknowledged', 'unknown')),"
+	"  value REAL,"
+	"  limit_value REAL,"
+	"  message TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX alert_event_time ON alert_event (time_ms);"
+	"CREATE VIEW readings AS SELECT"
+	"  strftime('%Y-%m-%dT%H:%M:%fZ', s.time_ms / 1000.0, 'unixepoch') AS time,"
+	"  r.station AS station, r.device AS device, r.point AS point,"
+	"  s.value AS value, r.unit AS unit,"
+	"  CASE s.quality WHEN 0 THEN 'good' WHEN 1 THEN 'suspect' WHEN 2 THEN 'bad'"
+	"    WHEN 3 THEN 'missing' WHEN 4 THEN 'maintenance' END AS quality"
+	"  FROM sample s JOIN series r ON r.id = s.series;"
+	"CREATE VIEW alert_events AS SELECT"
+	"  strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time,"
+	"  station, device, point, kind, severity, transition, value,"
+	"  limit_value AS \"limit\", message"
+	"  FROM alert_event;";
+
+/* The statements kept prepared for the life of a connection. */
+enum stmt_id {
+	ST_SERIES_FIND,
+	ST_SERIES_ADD,
+	ST_SAMPLE_ADD,
+	ST_PRUNE,
+	ST_READ_AFTER,
+	ST_CURSOR_GET,
+	ST_CURSOR_SET,
+	ST_SERIES_EACH,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_SERIES_FIND] = "SELECT id FROM series"
+	    " WHERE station = ?1 AND device = ?2 AND point = ?3 AND unit = ?4",
+	[ST_SERIES_ADD] = "INSERT INTO series (station, device, point, unit) VALUES (?1, ?2, ?3, ?4)",
+	[ST_SAMPLE_ADD] = "INSERT INTO sample (time_ms, series, value, quality) VALUES (?1, ?2, ?3, ?4)",
+	[ST_PRUNE] = "DELETE FROM sample WHERE seq IN"
+	    " (SELECT seq FROM sample WHERE time_ms < ?1 LIMIT ?2)",
+	[ST_READ_AFTER] = "SELECT s.seq, s.time_ms, r.station, r.device, r.point, r.unit,"
+	    " s.value, s.quality FROM sample s JOIN series r ON r.id = s.series"
+	    " WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2",
+	[ST_CURSOR_GET] = "SELECT seq FROM cursor WHERE name = ?1",
+	[ST_CURSOR_SET] = "INSERT INTO cursor (name, seq) VALUES (?1, ?2)"
+	    " ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+	[ST_SERIES_EACH] = "SELECT id, station, device, point, unit FROM series"
+	    " ORDER BY station, device, point, unit",
+};
+
+/*
+ * The series ids this connection has seen, so an append looks a series up
+ * in memory, not in the database.  Open addressing, linear probing; the key
+ * is station, device, point and unit, each with its NUL.
+ */
+struct series_ent {
+	int		 used;
+	uint64_t	 hash;
+	int64_t		 id;
+	size_t		 keylen;
+	char		 key[STORE_KEY_MAX];
+};
+
+struct store {
+	sqlite3			*db;
+	enum store_mode		 mode;
+	sqlite3_stmt		*stmt[ST_COUNT];
+	struct series_ent	*cache;
+	size_t			 cache_cap;	/* a power of two, or 0 */
+	size_t			 cache_n;
+	char			 errmsg[512];
+};
+
+/* SQLite's result code as a negative errno (see store.h). */
+static int
+sqlite_errno(sqlite3 *db, int rc)
+{
+	int sys = db != NULL ? sqlite3_system_errno(db) : 0;
+
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	case SQLITE_READONLY:
+		return -EROFS;
+	case SQLITE_FULL:
+		return -ENOSPC;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return -EBADMSG;
+	case SQLITE_IOERR:
+		return sys > 0 ? -sys : -EIO;
+	case SQLITE_CANTOPEN:
+		return sys > 0 ? -sys : -ENOENT;
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return -EACCES;
+	case SQLITE_TOOBIG:
+		return -E2BIG;
+	case SQLITE_INTERRUPT:
+	case SQLITE_ABORT:
+		return -ECANCELED;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_RANGE:
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
+
+/* Record "what: SQLite's message" and return the errno for rc. */
+static int
+fail(struct store *st, int rc, const char *what)
+{
+	snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", what, sqlite3_errmsg(st->db));
+	return sqlite_errno(st->db, rc);
+}
+
+/* Record a message of our own and return err. */
+static int
+failmsg(struct store *st, int err, const char *what)
+{
+	snprintf(st->errmsg, sizeof(st->errmsg), "%s", what);
+	return err;
+}
+
+/* The kept statement id, prepared on first use and reset for binding. */
+static sqlite3_stmt *
+stmt(struct store *st, enum stmt_id id, int *ret_err)
+{
+	int rc;
+
+	if (st->stmt[id] == NULL) {
+		rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+		    &st->stmt[id], NULL);
+		if (rc != SQLITE_OK) {
+			*ret_err = fail(st, rc, "preparing a statement");
+			st->stmt[id] = NULL;
+			return NULL;
+		}
+	}
+	sqlite3_reset(st->stmt[id]);
+	sqlite3_clear_bindings(st->stmt[id]);
+	return st->stmt[id];
+}
+
+static int
+exec(struct store *st, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : fail(st, rc, what);
+}
+
+/* The integer a one-row statement such as "PRAGMA user_version" returns. */
+static int
+query_int(struct store *st, const char *sql, int64_t *ret)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail(st, rc, sql);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*ret = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		return 0;
+	}
+	rc = fail(st, rc == SQLITE_DONE ? SQLITE_ERROR : rc, sql);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Roll back after err, keeping err's message; the series cache may be stale. */
+static int
+rollback(struct store *st, int err)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/* Series inserted in this transaction no longer exist: forget them all. */
+	if (st->cache != NULL)
+		memset(st->cache, 0, st->cache_cap * sizeof(*st->cache));
+	st->cache_n = 0;
+	return err;
+}
+
+static int
+commit(struct store *st)
+{
+	int err = exec(st, "COMMIT", "commit");
+
+	return err == 0 ? 0 : rollback(st, err);
+}
+
+/*
+ * Create the schema in a fresh database, or check an existing one, in one
+ * transaction so that two processes opening a new file at once cannot both
+ * create it, and a crash leaves either all of it or nothing.
+ */
+static int
+migrate(struct store *st)
+{
+	int64_t version, appid, objects;
+	char meta[160];
+	int err;
+
+	if ((err = exec(st, "BEGIN IMMEDIATE", "starting the schema transaction")) != 0)
+		return err;
+	if ((err = query_int(st, "PRAGMA user_version", &version)) != 0 ||
+	    (err = query_int(st, "PRAGMA application_id", &appid)) != 0 ||
+	    (err = query_int(st, "SELECT count(*) FROM sqlite_master", &objects)) != 0)
+		return rollback(st, err);
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(st->errmsg, sizeof(st->errmsg),
+		    "store schema version %lld is newer than this lakewatch knows (%d)",
+		    (long long)version, STORE_SCHEMA_VERSION);
+		return rollback(st, -ENOTSUP);
+	}
+	if (appid != STORE_APPLICATION_ID && (version != 0 || objects != 0))
+		return rollback(st, failmsg(st, -EINVAL,
+		    "an SQLite database, but not a lakewatch store"));
+	if (version == STORE_SCHEMA_VERSION)
+		return commit(st);
+
+	snprintf(meta, sizeof(meta),
+	    "INSERT INTO meta (key, value) VALUES ('created',"
+	    " strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now'));"
+	    "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+	    STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+	if ((err = exec(st, schema_v1, "creating the schema")) != 0 ||
+	    (err = exec(st, meta, "creating the schema")) != 0)
+		return rollback(st, err);
+	return commit(st);
+}
+
+/* A read-only connection: check that the file holds a store we can read. */
+static int
+check_schema(struct store *st)
+{
+	int64_t version, appid, objects;
+	int err;
+
+	if ((err = query_int(st, "PRAGMA user_version", &version)) != 0 ||
+	    (err = query_int(st, "PRAGMA application_id", &appid)) != 0 ||
+	    (err = query_int(st, "SELECT count(*) FROM sqlite_master", &objects)) != 0)
+		return err;
+	if (version == 0 && appid == 0 && objects == 0)
+		return failmsg(st, -ENOENT, "the store holds no lakewatch schema yet");
+	if (appid != STORE_APPLICATION_ID)
+		return failmsg(st, -EINVAL, "an SQLite database, but not a lakewatch store");
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(st->errmsg, sizeof(st->errmsg),
+		    "store schema version %lld is newer than this lakewatch knows (%d)",
+		    (long long)version, STORE_SCHEMA_VERSION);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int
+configure(struct store *st)
+{
+	char sql[128];
+	sqlite3_stmt *s;
+	int rc, err;
+
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	if ((err = exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys")) != 0)
+		return err;
+	if (st->mode == STORE_READ_ONLY)
+		return check_schema(st);
+
+	/* The first statement that reads the file: a non-database fails here. */
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "setting WAL mode");
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		err = fail(st, rc, "setting WAL mode");
+		sqlite3_finalize(s);
+		return err;
+	}
+	if (strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0) {
+		sqlite3_finalize(s);
+		return failmsg(st, -ENOTSUP, "setting WAL mode: the file system does not allow it");
+	}
+	sqlite3_finalize(s);
+	snprintf(sql, sizeof(sql), "PRAGMA synchronous = FULL; PRAGMA journal_size_limit = %d",
+	    STORE_WAL_LIMIT);
+	if ((err = exec(st, sql, "setting durability")) != 0)
+		return err;
+	return migrate(st);
+}
+
+int
+store_open_err(const char *path, enum store_mode mode, struct store **ret,
+    char *errbuf, size_t errlen)
+{
+	struct store *st;
+	struct stat sb;
+	int flags, rc, err;
+
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	if (mode == STORE_READ_ONLY && stat(path, &sb) == -1) {
+		err = -errno;
+		if (errlen > 0)
+			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return err;
+	}
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return -ENOMEM;
+	st->mode = mode;
+	/* NOMUTEX: a connection belongs to one thread (store.h). */
+	flags = SQLITE_OPEN_NOMUTEX | (mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		err = st->db != NULL ? fail(st, rc, path) : -ENOMEM;
+		if (st->db == NULL)
+			snprintf(st->errmsg, sizeof(st->errmsg), "%s: out of memory", path);
+	} else {
+		err = configure(st);
+	}
+	if (err != 0) {
+		if (errlen > 0)
+			snprintf(errbuf, errlen, "%s", st->errmsg);
+		store_close(st);
+		return err;
+	}
+	*ret = st;
+	return 0;
+}
+
+int
+store_open(const char *path, enum store_mode mode, struct store **ret)
+{
+	return store_open_err(path, mode, ret, NULL, 0);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	/* The last connection to close checkpoints and removes the WAL. */
+	sqlite3_close(st->db);
+	free(st->cache);
+	free(st);
+}
+
+const char *
+store_errmsg(const struct store *st)
+{
+	return st->errmsg;
+}
+
+void
+store_set_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t
+hash_key(const char *key, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The slot of key, or the empty slot where it belongs. */
+static struct series_ent *
+cache_slot(struct series_ent *tab, size_t cap, uint64_t hash, const char *key, size_t len)
+{
+	size_t i = (size_t)hash & (cap - 1);
+
+	while (tab[i].used && !(tab[i].hash == hash && tab[i].keylen == len &&
+	    memcmp(tab[i].key, key, len) == 0))
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+/* Add key -> id, growing the table to stay at most half full. */
+static int
+cache_add(struct store *st, uint64_t hash, const char *key, size_t len, int64_t id)
+{
+	struct series_ent *e;
+
+	if ((st->cache_n + 1) * 2 > st->cache_cap) {
+		size_t cap = st->cache_cap ? st->cache_cap * 2 : 64;
+		struct series_ent *tab = calloc(cap, sizeof(*tab));
+
+		if (tab == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < st->cache_cap; i++)
+			if (st->cache[i].used)
+				*cache_slot(tab, cap, st->cache[i].hash, st->cache[i].key,
+				    st->cache[i].keylen) = st->cache[i];
+		free(st->cache);
+		st->cache = tab;
+		st->cache_cap = cap;
+	}
+	e = cache_slot(st->cache, st->cache_cap, hash, key, len);
+	e->used = 1;
+	e->hash = hash;
+	e->id = id;
+	e->keylen = len;
+	memcpy(e->key, key, len);
+	st->cache_n++;
+	return 0;
+}
+
+/* Append s (at most max bytes, the array it lives in) and its NUL to key. */
+static size_t
+key_part(char *key, size_t at, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max - 1);
+
+	memcpy(key + at, s, n);
+	key[at + n] = '\0';
+	return at + n + 1;
+}
+
+static int
+bind_key_text(sqlite3_stmt *s, int col, const char *key, size_t *at)
+{
+	size_t n = strlen(key + *at);
+	int rc = sqlite3_bind_text(s, col, key + *at, (int)n, SQLITE_STATIC);
+
+	*at += n + 1;
+	return rc;
+}
+
+/* The id of the reading's series, created if new; inside a write transaction. */
+static int
+series_id(struct store *st, const char *station, const struct lw_reading *r, int64_t *ret)
+{
+	char key[STORE_KEY_MAX];
+	size_t len = 0, at;
+	struct series_ent *e;
+	sqlite3_stmt *s;
+	uint64_t hash;
+	int rc, err = 0;
+
+	len = key_part(key, len, station, LW_NAME_MAX);
+	len = key_part(key, len, r->device, sizeof(r->device));
+	len = key_part(key, len, r->point, sizeof(r->point));
+	len = key_part(key, len, r->unit, sizeof(r->unit));
+	hash = hash_key(key, len);
+	if (st->cache_cap > 0) {
+		e = cache_slot(st->cache, st->cache_cap, hash, key, len);
+		if (e->used) {
+			*ret = e->id;
+			return 0;
+		}
+	}
+
+	/* Not seen by this connection: another one may have created it. */
+	if ((s = stmt(st, ST_SERIES_FIND, &err)) == NULL)
+		return err;
+	at = 0;
+	for (int col = 1; col <= 4; col++)
+		bind_key_text(s, col, key, &at);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*ret = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		if ((s = stmt(st, ST_SERIES_ADD, &err)) == NULL)
+			return err;
+		at = 0;
+		for (int col = 1; col <= 4; col++)
+			bind_key_text(s, col, key, &at);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return fail(st, rc, "adding a series");
+		*ret = sqlite3_last_insert_rowid(st->db);
+	} else {
+		err = fail(st, rc, "looking up a series");
+		sqlite3_reset(s);
+		return err;
+	}
+	return cache_add(st, hash, key, len, *ret);
+}
+
+int
+store_append(struct store *st, const char *station, const struct lw_reading *r, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc, err = 0;
+
+	if (n == 0)
+		return 0;
+	if (station == NULL || station[0] == '\0')
+		return failmsg(st, -EINVAL, "append: no station");
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)r[i].quality > LW_Q_MAINTENANCE)
+			return failmsg(st, -EINVAL, "append: a reading has an unknown quality code");
+		if (r[i].device[0] == '\0' || r[i].point[0] == '\0')
+			return failmsg(st, -EINVAL, "append: a reading has no device or point name");
+	}
+	if ((err = exec(st, "BEGIN IMMEDIATE", "append: starting a transaction")) != 0)
+		return rollback(st, err);
+	for (size_t i = 0; i < n; i++) {
+		int64_t sid = 0;
+
+		if ((err = series_id(st, station, &r[i], &sid)) != 0)
+			return rollback(st, err);
+		if ((s = stmt(st, ST_SAMPLE_ADD, &err)) == NULL)
+			return rollback(st, err);
+		sqlite3_bind_int64(s, 1, r[i].time_ms);
+		sqlite3_bind_int64(s, 2, sid);
+		/* No value is NULL, never 0; SQLite would store a NaN as NULL too. */
+		if (r[i].has_value && !isnan(r[i].value))
+			sqlite3_bind_double(s, 3, r[i].value);
+		else
+			sqlite3_bind_null(s, 3);
+		sqlite3_bind_int(s, 4, (int)r[i].quality);
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_DONE) {
+			err = fail(st, rc, "append");
+			sqlite3_reset(s);
+			return rollback(st, err);
+		}
+		sqlite3_reset(s);
+	}
+	return commit(st);
+}
+
+int
+store_prune(struct store *st, int64_t before_ms, int64_t *ret_deleted)
+{
+	int64_t deleted = 0;
+	sqlite3_stmt *s;
+	int rc, err = 0, changes;
+
+	if (ret_deleted != NULL)
+		*ret_deleted = 0;
+	/* In chunks, each its own transaction, so readings keep being committed. */
+	do {
+		if ((s = stmt(st, ST_PRUNE, &err)) == NULL)
+			return err;
+		if ((err = exec(st, "BEGIN IMMEDIATE", "prune: starting a transaction")) != 0)
+			return rollback(st, err);
+		sqlite3_bind_int64(s, 1, before_ms);
+		sqlite3_bind_int(s, 2, STORE_PRUNE_CHUNK);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return rollback(st, fail(st, rc, "prune"));
+		changes = sqlite3_changes(st->db);
+		if ((err = commit(st)) != 0)
+			return err;
+		deleted += changes;
+		if (ret_deleted != NULL)
+			*ret_deleted = deleted;
+	} while (changes == STORE_PRUNE_CHUNK);
+	return 0;
+}
+
+/* Copy a text column into a buffer of len bytes, cut if need be. */
+static void
+column_text(sqlite3_stmt *s, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	snprintf(buf, len, "%s", t != NULL ? (const char *)t : "");
+}
+
+/*
+ * Fill a row from columns seq, time_ms, station, device, point, unit, value,
+ * quality (in that order).
+ */
+static int
+fill_row(struct store *st, sqlite3_stmt *s, struct store_row *row)
+{
+	int q = sqlite3_column_int(s, 7);
+
+	memset(row, 0, sizeof(*row));
+	row->seq = sqlite3_column_int64(s, 0);
+	row->r.time_ms = sqlite3_column_int64(s, 1);
+	column_text(s, 2, row->station, sizeof(row->station));
+	column_text(s, 3, row->r.device, sizeof(row->r.device));
+	column_text(s, 4, row->r.point, sizeof(row->r.point));
+	column_text(s, 5, row->r.unit, sizeof(row->r.unit));
+	row->r.has_value = sqlite3_column_type(s, 6) != SQLITE_NULL;
+	row->r.value = row->r.has_value ? sqlite3_column_double(s, 6) : 0.0;
+	if (q < 0 || q > LW_Q_MAINTENANCE) {
+		snprintf(st->errmsg, sizeof(st->errmsg),
+		    "reading %lld has an unknown quality code %d", (long long)row->seq, q);
+		return -EBADMSG;
+	}
+	row->r.quality = (enum lw_quality)q;
+	return 0;
+}
+
+int
+store_read_after(struct store *st, int64_t after, struct store_row *rows, size_t max)
+{
+	sqlite3_stmt *s;
+	size_t n = 0;
+	int rc, err = 0;
+
+	if (max == 0)
+		return 0;
+	if (max > INT_MAX)
+		max = INT_MAX;
+	if ((s = stmt(st, ST_READ_AFTER, &err)) == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((err = fill_row(st, s, &rows[n])) != 0) {
+			sqlite3_reset(s);
+			return err;
+		}
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		err = fail(st, rc, "reading the journal");
+		sqlite3_reset(s);
+		return err;
+	}
+	sqlite3_reset(s);
+	return (int)n;
+}
+
+int
+store_cursor_get(struct store *st, const char *name, int64_t *ret_seq)
+{
+	sqlite3_stmt *s;
+	int rc, err = 0;
+
+	if ((s = stmt(st, ST_CURSOR_GET, &err)) == NULL)
+		return err;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*ret_seq = sqlite3_column_int64(s, 0);
+	else if (rc == SQLITE_DONE)
+		*ret_seq = 0;
+	else
+		err = fail(st, rc, "reading a cursor");
+	sqlite3_reset(s);
+	return err;
+}
+
+int
+store_cursor_set(struct store *st, const char *name, int64_t seq)
+{
+	sqlite3_stmt *s;
+	int rc, err = 0;
+
+	if (name == NULL || name[0] == '\0' || seq < 0)
+		return failmsg(st, -EINVAL, "cursor: no name, or a negative position");
+	if ((s = stmt(st, ST_CURSOR_SET, &err)) == NULL)
+		return err;
+	/* One statement: its own transaction, durable like any commit. */
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, seq);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		err = fail(st, rc, "storing a cursor");
+	sqlite3_reset(s);
+	return err;
+}
+
+int
+store_series_each(struct store *st, store_series_fn fn, void *arg)
+{
+	struct store_series ser;
+	sqlite3_stmt *s;
+	int rc, err = 0;
+
+	if ((s = stmt(st, ST_SERIES_EACH, &err)) == NULL)
+		return err;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ser.id = sqlite3_column_int64(s, 0);
+		column_text(s, 1, ser.station, sizeof(ser.station));
+		column_text(s, 2, ser.device, sizeof(ser.device));
+		column_text(s, 3, ser.point, sizeof(ser.point));
+		column_text(s, 4, ser.unit, sizeof(ser.unit));
+		if ((err = fn(arg, &ser)) != 0) {
+			sqlite3_reset(s);
+			return err;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		err = fail(st, rc, "listing the series");
+	sqlite3_reset(s);
+	return err;
+}
+
+/*
+ * Prepare a range query: the "@SERIES@" in sql stands for the list of series
+ * parameters, numbered from first.  Binds the series ids; the caller binds
+ * the rest.
+ */
+static int
+prepare_range(struct store *st, const char *sql, const struct store_range *q, int first,
+    sqlite3_stmt **ret)
+{
+	static const char marker[] = "@SERIES@";
+	const char *cut = strstr(sql, marker);
+	size_t len = strlen(sql) + q->nseries * 12 + 1, at;
+	char *text;
+	int rc, err = 0;
+
+	if (q->nseries > (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) - (size_t)first)
+		return failmsg(st, -E2BIG, "query: too many series at once");
+	if ((text = malloc(len)) == NULL)
+		return failmsg(st, -ENOMEM, "query: out of memory");
+	at = (size_t)(cut - sql);
+	memcpy(text, sql, at);
+	for (size_t i = 0; i < q->nseries; i++)
+		at += (size_t)snprintf(text + at, len - at, "%s?%zu", i ? "," : "", first + i);
+	snprintf(text + at, len - at, "%s", cut + strlen(marker));
+	rc = sqlite3_prepare_v2(st->db, text, -1, ret, NULL);
+	free(text);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "query");
+	for (size_t i = 0; i < q->nseries && err == 0; i++)
+		if ((rc = sqlite3_bind_int64(*ret, first + (int)i, q->series[i])) != SQLITE_OK)
+			err = fail(st, rc, "query");
+	if (err != 0)
+		sqlite3_finalize(*ret);
+	return err;
+}
+
+int
+store_query(struct store *st, const struct store_range *q, store_row_fn fn, void *arg)
+{
+	static const char sql[] =
+	    "SELECT s.seq, s.time_ms, r.station, r.device, r.point, r.unit, s.value, s.quality"
+	    " FROM sample s JOIN series r ON r.id = s.series"
+	    " WHERE s.series IN (@SERIES@) AND s.time_ms >= ?1 AND s.time_ms < ?2"
+	    " ORDER BY s.time_ms, r.station, r.device, r.point, r.unit, s.seq";
+	struct store_row row;
+	sqlite3_stmt *s;
+	int rc, err;
+
+	if (q->nseries == 0 || q->from_ms >= q->to_ms)
+		return 0;
+	if ((err = prepare_range(st, sql, q, 3, &s)) != 0)
+		return err;
+	sqlite3_bind_int64(s, 1, q->from_ms);
+	sqlite3_bind_int64(s, 2, q->to_ms);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((err = fill_row(st, s, &row)) != 0 || (err = fn(arg, &row)) != 0)
+			break;
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = fail(st, rc, "query");
+	sqlite3_finalize(s);
+	return err;
+}
+
+int
+store_aggregate(struct store *st, const struct store_range *q, int64_t every_ms,
+    store_bucket_fn fn, void *arg)
+{
+	/*
+	 * The bucket is time_ms floored to a multiple of every (also before
+	 * 1970, where % truncates towards zero).  v is the value where it
+	 * counts, else NULL, which count(), avg(), min() and max() skip.
+	 */
+	static const char sql[] =
+	    "SELECT b, sid, r.station, r.device, r.point, r.unit,"
+	    "  count(v), avg(v), min(v), max(v),"
+	    "  sum(q = 0), sum(q = 1), sum(q = 2), sum(q = 3), sum(q = 4)"
+	    " FROM (SELECT s.series AS sid, s.time_ms - (s.time_ms % ?1 + ?1) % ?1 AS b,"
+	    "    CASE WHEN s.quality IN (0, 1) THEN s.value END AS v, s.quality AS q"
+	    "  FROM sample s"
+	    "  WHERE s.series IN (@SERIES@) AND s.time_ms >= ?2 AND s.time_ms < ?3)"
+	    " JOIN series r ON r.id = sid"
+	    " GROUP BY b, sid"
+	    " ORDER BY b, r.station, r.device, r.point, r.unit";
+	struct store_bucket b;
+	sqlite3_stmt *s;
+	int rc, err;
+
+	if (every_ms <= 0)
+		return failmsg(st, -EINVAL, "aggregate: the bucket length must be positive");
+	if (every_ms > INT64_MAX / 4)
+		return failmsg(st, -ERANGE, "aggregate: the bucket length is too large");
+	if (q->nseries == 0 || q->from_ms >= q->to_ms)
+		return 0;
+	if ((err = prepare_range(st, sql, q, 4, &s)) != 0)
+		return err;
+	sqlite3_bind_int64(s, 1, every_ms);
+	sqlite3_bind_int64(s, 2, q->from_ms);
+	sqlite3_bind_int64(s, 3, q->to_ms);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&b, 0, sizeof(b));
+		b.start_ms = sqlite3_column_int64(s, 0);
+		b.series.id = sqlite3_column_int64(s, 1);
+		column_text(s, 2, b.series.station, sizeof(b.series.station));
+		column_text(s, 3, b.series.device, sizeof(b.series.device));
+		column_text(s, 4, b.series.point, sizeof(b.series.point));
+		column_text(s, 5, b.series.unit, sizeof(b.series.unit));
+		b.count = sqlite3_column_int64(s, 6);
+		if (b.count > 0) {
+			b.mean = sqlite3_column_double(s, 7);
+			b.min = sqlite3_column_double(s, 8);
+			b.max = sqlite3_column_double(s, 9);
+		}
+		for (int i = 0; i < STORE_NQUALITY; i++)
+			b.nquality[i] = sqlite3_column_int64(s, 10 + i);
+		if ((err = fn(arg, &b)) != 0)
+			break;
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = fail(st, rc, "aggregate");
+	sqlite3_finalize(s);
+	return err;
+}
