@@ -16,7 +16,11 @@
 #include "reading.h"
 #include "regtype.h"
 
-#define DRV_MAX_CHECKS	3
+/*
+ * Four: the In-Situ blocks need three checks on the data quality ID and one
+ * on the units ID.
+ */
+#define DRV_MAX_CHECKS	4
 
 enum drv_check_kind {
 	DRV_CHECK_NONE,		/* unused slot */
