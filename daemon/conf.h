@@ -65,7 +65,7 @@ struct conf_station {
 	bool			 has_position;
 	double			 latitude;
 	double			 longitude;
-	double			 elevation;
+	double			 elevation;	/* m above sea level; NAN when not given */
 };
 
 struct conf_store {
@@ -98,6 +98,14 @@ struct conf_errors {
  * the messages appended to errs.
  */
 int	 conf_load(const char *path, struct conf **ret, struct conf_errors *errs);
+
+/*
+ * The same for text given as a string, as if it had been read from the file
+ * name (which need not exist): messages name it, and @include and relative
+ * paths are taken from its directory.  For tests and the fuzzer.
+ */
+int	 conf_load_string(const char *name, const char *text, struct conf **ret,
+	     struct conf_errors *errs);
 void	 conf_free(struct conf *);
 void	 conf_errors_clear(struct conf_errors *);
 
