@@ -1,0 +1,855 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for the configuration loader: a full file loads with the values
+ * and defaults it should; every kind of error is reported as the exact
+ * "FILE:LINE: message" lines, all of them, in file order; @include works and
+ * fails cleanly; and every example in config/ loads.  Files are written to a
+ * fresh temporary directory and removed at the end.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "tap.h"
+
+static char dir[64];
+
+/* Write text to dir/name; the path into path. */
+static void
+put(const char *name, const char *text, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Every message of errs, one a line, each ending in a newline. */
+static char *
+joined(const struct conf_errors *errs)
+{
+	size_t len = 1;
+	char *s;
+
+	for (size_t i = 0; i < errs->n; i++)
+		len += strlen(errs->lines[i]) + 1;
+	s = calloc(1, len);
+	for (size_t i = 0; s != NULL && i < errs->n; i++) {
+		strcat(s, errs->lines[i]);
+		strcat(s, "\n");
+	}
+	return s;
+}
+
+/* want with each "@:" made path + ":" and each "%DIR%" made the directory. */
+static char *
+expand(const char *want, const char *path)
+{
+	size_t n = 1;
+	char *s, *p;
+
+	for (const char *w = want; *w; w++)
+		n += *w == '@' ? strlen(path) + 1 : *w == '%' ? strlen(dir) : 1;
+	s = p = malloc(n);
+	for (const char *w = want; *w; w++) {
+		if (w[0] == '@' && w[1] == ':') {
+			strcpy(p, path);
+			p += strlen(path);
+		} else if (strncmp(w, "%DIR%", 5) == 0) {
+			strcpy(p, dir);
+			p += strlen(dir);
+			w += 4;
+		} else {
+			*p++ = *w;
+		}
+	}
+	*p = '\0';
+	return s;
+}
+
+/* Load text as dir/name and compare every message with want (see expand). */
+static void
+check_errors(const char *what, const char *name, const char *text, const char *want)
+{
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *c = NULL;
+	char path[256], *got, *exp;
+	int rc;
+
+	put(name, text, path, sizeof(path));
+	rc = conf_load(path, &c, &errs);
+	CHECK_EQ_INT(-EINVAL, rc, "%s: the load fails with -EINVAL", what);
+	CHECK(c == NULL, "%s: no configuration on failure", what);
+	got = joined(&errs);
+	exp = expand(want, path);
+	CHECK_EQ_STR(exp, got, "%s: messages", what);
+	free(got);
+	free(exp);
+	conf_free(c);
+	conf_errors_clear(&errs);
+	unlink(path);
+}
+
+/* Load text as dir/name, expecting success; the caller frees. */
+static struct conf *
+load_ok(const char *what, const char *name, const char *text)
+{
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *c = NULL;
+	char path[256];
+	int rc;
+
+	put(name, text, path, sizeof(path));
+	rc = conf_load(path, &c, &errs);
+	CHECK_EQ_INT(0, rc, "%s: loads", what);
+	for (size_t i = 0; i < errs.n; i++)
+		printf("# %s\n", errs.lines[i]);
+	CHECK_EQ_INT(0, errs.n, "%s: no messages", what);
+	conf_errors_clear(&errs);
+	unlink(path);
+	return rc == 0 ? c : NULL;
+}
+
+static const char full_text[] =
+	"# every key of every group\n"
+	"station = {\n"
+	"  id = \"pp-06\";\n"
+	"  name = \"Lake centre buoy\";\n"
+	"  latitude = -18.74;\n"
+	"  longitude = -67;\n"				/* an integer where a number is wanted */
+	"  elevation = 3686.0;\n"
+	"};\n"
+	"buses = (\n"
+	"  { name = \"rs485\"; type = \"rtu\"; device = \"/dev/ttyUSB0\"; baud = 19200;\n"
+	"    parity = \"even\"; data_bits = 7; stop_bits = 2; timeout = \"500ms\"; turnaround = \"10ms\"; },\n"
+	"  { name = \"lan\"; type = \"tcp\"; host = \"10.0.0.5\"; port = 1502; timeout = \"2s\";\n"
+	"    turnaround = \"1ms\"; },\n"
+	"  { name = \"gw-1\"; type = \"rtu-over-tcp\"; host = \"gw.example\"; }\n"
+	");\n"
+	"devices = (\n"
+	"  { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"insitu-at400\"; interval = \"30s\";\n"
+	"    timeout = \"3s\"; enabled = false; maintenance = true; max_read = 32; max_gap = 4;\n"
+	"    plausible = ( { point = \"ph\"; min = 6.0; max = 11.0; },\n"
+	"                  { point = \"temperature\"; max = 40; } );\n"
+	"    calibration = ( { point = \"ph\"; offset = -0.1; scale = 1.02; },\n"
+	"                    { point = \"orp\"; offset = 5; } ); },\n"
+	"  { name = \"level\"; bus = \"rs485\"; unit = 2; model = \"keller-x\"; },\n"
+	"  { name = \"turb\"; bus = \"lan\"; unit = 3; model = \"generic\"; interval = \"0ms\";\n"
+	"    points = (\n"
+	"      { name = \"turbidity\"; unit = \"NTU\"; register = \"input\"; address = 0; type = \"f32\";\n"
+	"        order = \"cdab\"; scale = 0.5; offset = 1.0; min = 0.0; max = 4000.0; },\n"
+	"      { name = \"status\"; unit = \"1\"; address = 65535; }\n"
+	"    );\n"
+	"    plausible = ( { point = \"turbidity\"; min = 0.0; max = 1000.0; } ); }\n"
+	");\n"
+	"store = { path = \"data/lw.db\"; retention = \"0s\"; commit_interval = \"250ms\"; };\n"
+	"control = { socket = \"/tmp/lw.sock\"; };\n";
+
+static void
+test_full(void)
+{
+	struct conf *c = load_ok("full", "full.conf", full_text);
+	const struct conf_device *d, *pd = NULL;
+	const struct drv_point *p;
+	char want[256];
+	size_t pi = 99;
+	int ph, temp, orp;
+
+	if (c == NULL)
+		return;
+	snprintf(want, sizeof(want), "%s/full.conf", dir);
+	CHECK_EQ_STR(want, c->path, "path as given");
+	CHECK_EQ_STR("pp-06", c->station.id, "station id");
+	CHECK_EQ_STR("Lake centre buoy", c->station.name, "station name");
+	CHECK(c->station.has_position, "station has a position");
+	CHECK_EQ_DBL(-18.74, c->station.latitude, 1e-12, "latitude");
+	CHECK_EQ_DBL(-67.0, c->station.longitude, 0, "an integer longitude");
+	CHECK_EQ_DBL(3686.0, c->station.elevation, 0, "elevation");
+
+	CHECK_EQ_INT(3, c->nbuses, "three buses");
+	CHECK_EQ_STR("rs485", c->buses[0].name, "bus 0 name");
+	CHECK_EQ_INT(CONF_BUS_RTU, c->buses[0].type, "bus 0 rtu");
+	CHECK_EQ_STR("/dev/ttyUSB0", c->buses[0].device, "bus 0 device");
+	CHECK_EQ_INT(19200, c->buses[0].baud, "bus 0 baud");
+	CHECK_EQ_INT('E', c->buses[0].parity, "bus 0 parity");
+	CHECK_EQ_INT(7, c->buses[0].data_bits, "bus 0 data bits");
+	CHECK_EQ_INT(2, c->buses[0].stop_bits, "bus 0 stop bits");
+	CHECK_EQ_INT(500, c->buses[0].timeout_ms, "bus 0 timeout");
+	CHECK_EQ_INT(10, c->buses[0].turnaround_ms, "bus 0 turnaround");
+	CHECK_EQ_INT(10, c->buses[0].line, "bus 0 line");
+	CHECK_EQ_INT(CONF_BUS_TCP, c->buses[1].type, "bus 1 tcp");
+	CHECK_EQ_STR("10.0.0.5", c->buses[1].host, "bus 1 host");
+	CHECK_EQ_INT(1502, c->buses[1].port, "bus 1 port");
+	CHECK_EQ_INT(2000, c->buses[1].timeout_ms, "bus 1 timeout");
+	CHECK_EQ_INT(1, c->buses[1].turnaround_ms, "bus 1 turnaround");
+	CHECK_EQ_INT(CONF_BUS_RTU_OVER_TCP, c->buses[2].type, "bus 2 rtu over tcp");
+	CHECK_EQ_STR("gw.example", c->buses[2].host, "bus 2 host");
+	CHECK_EQ_INT(502, c->buses[2].port, "bus 2 default port");
+	CHECK_EQ_INT(1000, c->buses[2].timeout_ms, "bus 2 default timeout");
+	CHECK_EQ_INT(5, c->buses[2].turnaround_ms, "rtu over tcp: default turnaround 5ms");
+
+	CHECK_EQ_INT(3, c->ndevices, "three devices");
+	d = &c->devices[0];
+	CHECK_EQ_STR("sonde", d->name, "device 0 name");
+	CHECK_EQ_INT(0, d->bus, "device 0 bus");
+	CHECK_EQ_INT(1, d->unit, "device 0 unit");
+	CHECK(d->model == drv_find("insitu-at400"), "device 0 model is the shipped table");
+	CHECK(d->generic == NULL, "device 0 owns no model");
+	CHECK_EQ_INT(30000, d->interval_ms, "device 0 interval");
+	CHECK_EQ_INT(3000, d->timeout_ms, "device 0 timeout");
+	CHECK(!d->enabled, "device 0 disabled");
+	CHECK(d->maintenance, "device 0 in maintenance");
+	CHECK_EQ_INT(32, d->max_read, "device 0 max_read");
+	CHECK_EQ_INT(4, d->max_gap, "device 0 max_gap");
+	ph = drv_point_index(d->model, "ph");
+	temp = drv_point_index(d->model, "temperature");
+	orp = drv_point_index(d->model, "orp");
+	CHECK(ph >= 0 && temp >= 0 && orp >= 0, "the sonde has ph, temperature and orp");
+	if (ph >= 0 && temp >= 0 && orp >= 0 && d->adjust != NULL) {
+		CHECK(d->adjust[ph].has_plausible, "ph plausible");
+		CHECK_EQ_DBL(6.0, d->adjust[ph].plausible_min, 0, "ph plausible min");
+		CHECK_EQ_DBL(11.0, d->adjust[ph].plausible_max, 0, "ph plausible max");
+		CHECK_EQ_DBL(1.02, d->adjust[ph].cal_scale, 0, "ph calibration scale");
+		CHECK_EQ_DBL(-0.1, d->adjust[ph].cal_offset, 0, "ph calibration offset");
+		CHECK(d->adjust[temp].has_plausible, "temperature plausible");
+		CHECK(isinf(d->adjust[temp].plausible_min) && d->adjust[temp].plausible_min < 0,
+		    "temperature plausible: no minimum");
+		CHECK_EQ_DBL(40.0, d->adjust[temp].plausible_max, 0, "temperature plausible max");
+		CHECK_EQ_DBL(1.0, d->adjust[temp].cal_scale, 0, "temperature: default scale");
+		CHECK_EQ_DBL(0.0, d->adjust[temp].cal_offset, 0, "temperature: default offset");
+		CHECK_EQ_DBL(1.0, d->adjust[orp].cal_scale, 0, "orp: default scale");
+		CHECK_EQ_DBL(5.0, d->adjust[orp].cal_offset, 0, "orp: integer offset");
+		CHECK(!d->adjust[orp].has_plausible, "orp: no plausible range");
+	}
+
+	d = &c->devices[1];
+	CHECK(d->model == drv_find("keller-x"), "device 1 model");
+	CHECK_EQ_INT(60000, d->interval_ms, "device 1 default interval");
+	CHECK_EQ_INT(500, d->timeout_ms, "device 1 timeout: the bus's");
+	CHECK(d->enabled && !d->maintenance, "device 1 enabled, not in maintenance");
+	CHECK_EQ_INT(d->model->max_regs_per_read, d->max_read, "device 1 max_read: the model's");
+	CHECK_EQ_INT(d->model->max_gap, d->max_gap, "device 1 max_gap: the model's");
+	for (size_t i = 0; d->adjust != NULL && i < d->model->npoints; i++)
+		CHECK(d->adjust[i].cal_scale == 1.0 && d->adjust[i].cal_offset == 0.0 &&
+		    !d->adjust[i].has_plausible, "device 1 point %zu: no adjustment", i);
+
+	d = &c->devices[2];
+	CHECK(d->generic != NULL && d->model == d->generic, "device 2 owns a generic model");
+	CHECK_EQ_INT(0, d->interval_ms, "device 2 interval 0");
+	CHECK_EQ_INT(2000, d->timeout_ms, "device 2 timeout: the tcp bus's");
+	CHECK_EQ_INT(125, d->max_read, "generic: default max_read 125");
+	CHECK_EQ_INT(0, d->max_gap, "generic: default max_gap 0");
+	if (d->generic != NULL) {
+		CHECK_EQ_STR("generic", d->model->name, "generic model name");
+		CHECK_EQ_STR("generic Modbus device", d->model->description, "generic description");
+		CHECK_EQ_INT(125, d->model->max_regs_per_read, "generic max_regs_per_read");
+		CHECK_EQ_INT(2, d->model->npoints, "generic: two points");
+		p = &d->model->points[0];
+		CHECK_EQ_STR("turbidity", p->name, "point 0 name");
+		CHECK_EQ_STR("NTU", p->unit, "point 0 unit");
+		CHECK_EQ_INT(MB_INPUT, p->reg, "point 0 input register");
+		CHECK_EQ_INT(0, p->addr, "point 0 address");
+		CHECK_EQ_INT(MB_F32, p->type, "point 0 f32");
+		CHECK_EQ_INT(MB_CDAB, p->order, "point 0 cdab");
+		CHECK_EQ_DBL(0.5, p->scale, 0, "point 0 scale");
+		CHECK_EQ_DBL(1.0, p->offset, 0, "point 0 offset");
+		CHECK_EQ_DBL(0.0, p->rated_min, 0, "point 0 rated min");
+		CHECK_EQ_DBL(4000.0, p->rated_max, 0, "point 0 rated max");
+		p = &d->model->points[1];
+		CHECK_EQ_STR("status", p->name, "point 1 name");
+		CHECK_EQ_INT(MB_HOLDING, p->reg, "point 1: default holding");
+		CHECK_EQ_INT(65535, p->addr, "point 1: a u16 at the last address");
+		CHECK_EQ_INT(MB_U16, p->type, "point 1: default u16");
+		CHECK_EQ_INT(MB_ABCD, p->order, "point 1: default abcd");
+		CHECK_EQ_DBL(1.0, p->scale, 0, "point 1: default scale");
+		CHECK_EQ_DBL(0.0, p->offset, 0, "point 1: default offset");
+		CHECK(isinf(p->rated_min) && isinf(p->rated_max), "point 1: no rated range");
+		CHECK(d->adjust != NULL && d->adjust[0].has_plausible &&
+		    d->adjust[0].plausible_max == 1000.0, "generic point plausible range");
+	}
+
+	snprintf(want, sizeof(want), "%s/data/lw.db", dir);
+	CHECK_EQ_STR(want, c->store.path, "a relative store path is taken from the file's directory");
+	CHECK_EQ_INT(0, c->store.retention_ms, "retention 0s: keep for ever");
+	CHECK_EQ_INT(250, c->store.commit_interval_ms, "commit interval");
+	CHECK_EQ_STR("/tmp/lw.sock", c->control_socket, "control socket");
+
+	CHECK(conf_find_device(c, "level") == &c->devices[1], "find device level");
+	CHECK(conf_find_device(c, "nope") == NULL, "no device nope");
+	CHECK(conf_device_bus(c, &c->devices[2]) == &c->buses[1], "device turb is on bus lan");
+	CHECK_EQ_INT(0, conf_find_point(c, "sonde.ph", &pd, &pi), "find sonde.ph");
+	CHECK(pd == &c->devices[0] && (int)pi == ph, "sonde.ph resolves to the sonde's ph");
+	CHECK_EQ_INT(0, conf_find_point(c, "turb.status", &pd, &pi), "find turb.status");
+	CHECK(pd == &c->devices[2] && pi == 1, "turb.status is the generic point 1");
+	CHECK_EQ_INT(-ENOENT, conf_find_point(c, "sonde.nope", &pd, &pi), "no point sonde.nope");
+	CHECK_EQ_INT(-ENOENT, conf_find_point(c, "nope.ph", &pd, &pi), "no device nope.ph");
+	CHECK_EQ_INT(-ENOENT, conf_find_point(c, "sonde", &pd, &pi), "no dot: no point");
+	conf_free(c);
+}
+
+#define ST	"station = { id = \"pp-06\"; };\n"
+#define BUS	"buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/ttyUSB0\"; } );\n"
+#define DEV	"devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"insitu-at400\"; } );\n"
+#define DEV_OPEN "devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"insitu-at400\";\n"
+
+static void
+test_defaults(void)
+{
+	struct conf *c = load_ok("minimal", "minimal.conf", ST BUS DEV);
+	const struct conf_bus *b;
+	const struct conf_device *d;
+
+	if (c == NULL)
+		return;
+	b = &c->buses[0];
+	d = &c->devices[0];
+	CHECK_EQ_STR("", c->station.name, "station name: empty by default");
+	CHECK(!c->station.has_position, "no position");
+	CHECK(isnan(c->station.elevation), "elevation: NAN when not given");
+	CHECK_EQ_INT(9600, b->baud, "default baud");
+	CHECK_EQ_INT('N', b->parity, "default parity");
+	CHECK_EQ_INT(8, b->data_bits, "default data bits");
+	CHECK_EQ_INT(1, b->stop_bits, "default stop bits");
+	CHECK_EQ_INT(1000, b->timeout_ms, "default timeout");
+	CHECK_EQ_INT(5, b->turnaround_ms, "rtu: default turnaround 5ms");
+	CHECK_EQ_INT(60000, d->interval_ms, "default interval");
+	CHECK_EQ_INT(1000, d->timeout_ms, "device timeout: the bus's");
+	CHECK(d->enabled, "enabled by default");
+	CHECK(!d->maintenance, "not in maintenance by default");
+	CHECK_EQ_INT(64, d->max_read, "max_read: the model's");
+	CHECK_EQ_INT(16, d->max_gap, "max_gap: the model's");
+	CHECK_EQ_STR(CONF_DEFAULT_STORE, c->store.path, "default store path");
+	CHECK_EQ_INT(3650LL * 86400000, c->store.retention_ms, "default retention");
+	CHECK_EQ_INT(1000, c->store.commit_interval_ms, "default commit interval");
+	CHECK_EQ_STR(CONF_DEFAULT_CONTROL, c->control_socket, "default control socket");
+	conf_free(c);
+
+	c = load_ok("tcp defaults", "tcp.conf", ST
+	    "buses = ( { name = \"lan\"; type = \"tcp\"; host = \"h\"; } );\n"
+	    "devices = ( { name = \"d\"; bus = \"lan\"; unit = 1; model = \"keller-x\"; } );\n");
+	if (c != NULL) {
+		CHECK_EQ_INT(502, c->buses[0].port, "tcp: default port 502");
+		CHECK_EQ_INT(0, c->buses[0].turnaround_ms, "tcp: default turnaround 0");
+		CHECK_EQ_INT(0, c->buses[0].baud, "tcp: no baud");
+	}
+	conf_free(c);
+
+	/* libconfig 1.5 rejects a comment that ends the text without a newline. */
+	c = load_ok("a last comment without a newline", "nonl.conf", ST BUS DEV "# the end");
+	conf_free(c);
+}
+
+struct error_case {
+	const char	*what;
+	const char	*text;
+	const char	*want;	/* "@:" stands for the file's path and a colon */
+};
+
+static const struct error_case cases[] = {
+	/* Unknown keys, in every group. */
+	{ "unknown top-level key", ST BUS DEV "colour = \"blue\";\n",
+	  "@:4: unknown top-level key 'colour'\n" },
+	{ "unknown station key", "station = { id = \"pp-06\"; colour = 1; };\n" BUS DEV,
+	  "@:1: station: unknown key 'colour'\n" },
+	{ "unknown bus key", ST "buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/x\";\n"
+	  " speed = 9600; } );\n" DEV,
+	  "@:3: bus 'rs485': unknown key 'speed'\n" },
+	{ "unknown device key", ST BUS DEV_OPEN " colour = \"blue\"; } );\n",
+	  "@:4: device 'sonde': unknown key 'colour'\n" },
+	{ "unknown plausible key", ST BUS DEV_OPEN
+	  " plausible = ( { point = \"ph\"; min = 6.0; high = 9.0; } ); } );\n",
+	  "@:4: device 'sonde': plausible 'ph': unknown key 'high'\n" },
+	{ "unknown calibration key", ST BUS DEV_OPEN
+	  " calibration = ( { point = \"ph\"; gain = 2.0; } ); } );\n",
+	  "@:4: device 'sonde': calibration 'ph': unknown key 'gain'\n" },
+	{ "unknown point key", ST BUS "devices = (\n { name = \"t\"; bus = \"rs485\"; unit = 1; model = \"generic\";\n"
+	  " points = ( { name = \"x\"; unit = \"1\"; address = 0; bits = 16; } ); } );\n",
+	  "@:5: device 't': point 'x': unknown key 'bits'\n" },
+	{ "unknown store key", ST BUS DEV "store = { path = \"x.db\"; size = 10; };\n",
+	  "@:4: store: unknown key 'size'\n" },
+	{ "unknown control key", ST BUS DEV "control = { port = 1; };\n",
+	  "@:4: control: unknown key 'port'\n" },
+
+	/* Wrong types. */
+	{ "unit as a string", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\";\n unit = \"1\"; model = \"keller-x\"; } );\n",
+	  "@:4: device 'sonde': 'unit' must be an integer, not a string\n" },
+	{ "unit as a float", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\";\n unit = 1.0; model = \"keller-x\"; } );\n",
+	  "@:4: device 'sonde': 'unit' must be an integer, not a float\n" },
+	{ "latitude as a string", "station = { id = \"x\";\n latitude = \"-18\"; longitude = -67.0; };\n" BUS DEV,
+	  "@:2: station: 'latitude' must be a number, not a string\n" },
+	{ "enabled as an integer", ST BUS DEV_OPEN " enabled = 1; } );\n",
+	  "@:4: device 'sonde': 'enabled' must be true or false, not an integer\n" },
+	{ "interval as an integer", ST BUS DEV_OPEN " interval = 60; } );\n",
+	  "@:4: device 'sonde': 'interval' must be a duration string such as '30s', not an integer\n" },
+	{ "station as a list", "station = ( 1 );\n" BUS DEV,
+	  "@:1: 'station' must be a group { ... }, not a list\n" },
+	{ "buses as a group", ST "buses = { name = \"rs485\"; };\n" DEV,
+	  "@:2: 'buses' must be a list ( ... ), not a group\n" },
+	{ "a bus that is not a group", ST "buses = ( \"rs485\" );\n" DEV,
+	  "@:2: bus #1: must be a group { ... }, not a string\n" },
+	{ "points as an array", ST BUS "devices = (\n { name = \"t\"; bus = \"rs485\"; unit = 1; model = \"generic\";\n"
+	  " points = [ 1, 2 ]; } );\n",
+	  "@:5: device 't': 'points' must be a list ( ... ), not an array\n" },
+
+	/* Ranges. */
+	{ "unit 0", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\";\n unit = 0; model = \"keller-x\"; } );\n",
+	  "@:4: device 'sonde': unit 0 out of range 1..247\n" },
+	{ "unit 248", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\";\n unit = 248; model = \"keller-x\"; } );\n",
+	  "@:4: device 'sonde': unit 248 out of range 1..247\n" },
+	{ "latitude 91", "station = { id = \"x\";\n latitude = 91.0; longitude = 0; };\n" BUS DEV,
+	  "@:2: station: latitude 91 out of range -90..90\n" },
+	{ "longitude -180.5", "station = { id = \"x\"; latitude = 0;\n longitude = -180.5; };\n" BUS DEV,
+	  "@:2: station: longitude -180.5 out of range -180..180\n" },
+	{ "elevation 9001", "station = { id = \"x\";\n elevation = 9001; };\n" BUS DEV,
+	  "@:2: station: elevation 9001 out of range -500..9000\n" },
+	{ "an infinite latitude", "station = { id = \"x\";\n latitude = 1e999; longitude = 0; };\n" BUS DEV,
+	  "@:2: station: latitude is not a finite number\n" },
+	{ "latitude without longitude", "station = { id = \"x\"; latitude = -18.7; };\n" BUS DEV,
+	  "@:1: station: 'latitude' without 'longitude'\n" },
+	{ "baud 12345", ST "buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/x\";\n baud = 12345; } );\n" DEV,
+	  "@:3: bus 'rs485': baud 12345 is not a standard rate: 1200, 2400, 4800, 9600, 19200, "
+	  "38400, 57600, 115200, 230400, 460800 or 921600\n" },
+	{ "parity mark", ST "buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/x\";\n parity = \"mark\"; } );\n" DEV,
+	  "@:3: bus 'rs485': parity 'mark' is not 'none', 'even' or 'odd'\n" },
+	{ "data bits 6, stop bits 3", ST "buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/x\";\n data_bits = 6;\n stop_bits = 3; } );\n" DEV,
+	  "@:3: bus 'rs485': data_bits 6 is not 7 or 8\n"
+	  "@:4: bus 'rs485': stop_bits 3 is not 1 or 2\n" },
+	{ "port 0 and 65536", ST "buses = ( { name = \"a\"; type = \"tcp\"; host = \"h\";\n port = 0; },\n"
+	  " { name = \"b\"; type = \"tcp\"; host = \"h\"; port = 65536; } );\n" DEV,
+	  "@:3: bus 'a': port 0 out of range 1..65535\n"
+	  "@:4: bus 'b': port 65536 out of range 1..65535\n"
+	  "@:5: device 'sonde': no bus named 'rs485'\n" },
+	{ "bus type serial", ST "buses = ( { name = \"rs485\";\n type = \"serial\"; device = \"/dev/x\"; } );\n" DEV,
+	  "@:3: bus 'rs485': type 'serial' is not 'rtu', 'tcp' or 'rtu-over-tcp'\n" },
+	{ "bus timeouts", ST "buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/x\";\n timeout = \"5ms\";\n turnaround = \"11s\"; } );\n"
+	  "devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"keller-x\";\n timeout = \"61s\"; } );\n",
+	  "@:3: bus 'rs485': timeout '5ms' out of range 10ms..60s\n"
+	  "@:4: bus 'rs485': turnaround '11s' out of range 0s..10s\n"
+	  "@:6: device 'sonde': timeout '61s' out of range 10ms..60s\n" },
+	{ "interval 2d", ST BUS DEV_OPEN " interval = \"2d\"; } );\n",
+	  "@:4: device 'sonde': interval '2d' out of range 0s..1d\n" },
+	{ "max_read 0 and 126, max_gap 126", ST BUS "devices = (\n { name = \"a\"; bus = \"rs485\"; unit = 1; model = \"keller-x\"; max_read = 0; },\n"
+	  " { name = \"b\"; bus = \"rs485\"; unit = 2; model = \"keller-x\"; max_read = 126; max_gap = 126; } );\n",
+	  "@:4: device 'a': max_read 0 out of range 1..125\n"
+	  "@:5: device 'b': max_read 126 out of range 1..125\n"
+	  "@:5: device 'b': max_gap 126 out of range 0..125\n" },
+	{ "max_read above the model's", ST BUS DEV_OPEN " max_read = 100; } );\n",
+	  "@:4: device 'sonde': max_read 100 is more than model 'insitu-at400' allows (64)\n" },
+	{ "max_read below a point's registers", ST BUS "devices = (\n { name = \"level\"; bus = \"rs485\"; unit = 1; model = \"keller-x\";\n max_read = 1; } );\n",
+	  "@:5: device 'level': max_read 1 is less than the 2 registers of point 'pressure'\n" },
+	{ "store durations", ST BUS DEV "store = {\n retention = \"36501d\";\n commit_interval = \"61s\"; };\n",
+	  "@:5: store: retention '36501d' out of range 0s..36500d\n"
+	  "@:6: store: commit_interval '61s' out of range 0s..60s\n" },
+	{ "bad duration", ST BUS DEV_OPEN " interval = \"soon\"; } );\n",
+	  "@:4: device 'sonde': interval 'soon' is not a duration: a number and a unit, one of ms, s, m, h, d\n" },
+	{ "a duration without a unit", ST BUS DEV_OPEN " interval = \"60\"; } );\n",
+	  "@:4: device 'sonde': interval '60' is not a duration: a number and a unit, one of ms, s, m, h, d\n" },
+	{ "an integer too large for libconfig", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\";\n unit = 4294967297; model = \"keller-x\"; } );\n",
+	  "@:4: integer 4294967297 out of range -2147483648..2147483647\n" },
+
+	/* Names. */
+	{ "station id upper case", "station = { id = \"PP-06\"; };\n" BUS DEV,
+	  "@:1: station: id 'PP-06' must be lower-case letters, digits, '-' and '_'\n" },
+	{ "station id too long", "station = { id = \"abcdefghijabcdefghijabcdefghijabcdefghijabcdefgh\"; };\n" BUS DEV,
+	  "@:1: station: id is longer than 47 characters\n" },
+	{ "station without id", "station = { name = \"x\"; };\n" BUS DEV,
+	  "@:1: station: missing required key 'id'\n" },
+	{ "bus name with a space", ST "buses = ( { name = \"rs 485\"; type = \"rtu\"; device = \"/dev/x\"; } );\n" DEV,
+	  "@:2: bus #1: name 'rs 485' must be lower-case letters, digits, '-' and '_'\n" },
+	{ "device names", ST BUS "devices = (\n { name = \"Sonde\"; bus = \"rs485\"; unit = 1; model = \"keller-x\"; },\n"
+	  " { name = \"sonde.1\"; bus = \"rs485\"; unit = 2; model = \"keller-x\"; },\n"
+	  " { name = \"1sonde\"; bus = \"rs485\"; unit = 3; model = \"keller-x\"; } );\n",
+	  "@:4: device #1: name 'Sonde' must be lower snake case: a letter, then letters, digits and '_'\n"
+	  "@:5: device #2: name 'sonde.1' must be lower snake case: a letter, then letters, digits and '_'\n"
+	  "@:6: device #3: name '1sonde' must be lower snake case: a letter, then letters, digits and '_'\n" },
+	{ "a control character in a name", ST BUS "devices = ( { name = \"a\\nb\"; bus = \"rs485\"; unit = 1; model = \"keller-x\"; } );\n",
+	  "@:3: device #1: name contains a control character\n" },
+
+	/* References and uniqueness. */
+	{ "duplicate bus names", ST "buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/a\"; },\n"
+	  " { name = \"rs485\"; type = \"tcp\"; host = \"h\"; } );\n" DEV,
+	  "@:3: bus 'rs485': name already used by the bus at line 2\n" },
+	{ "duplicate device names", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"keller-x\"; },\n"
+	  " { name = \"sonde\"; bus = \"rs485\"; unit = 2; model = \"keller-x\"; } );\n",
+	  "@:4: device 'sonde': name already used by the device at line 3\n" },
+	{ "dangling bus", ST BUS "devices = ( { name = \"sonde\";\n bus = \"nowhere\"; unit = 1; model = \"keller-x\"; } );\n",
+	  "@:4: device 'sonde': no bus named 'nowhere'\n" },
+	{ "unknown model", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1;\n model = \"no-such-model\"; } );\n",
+	  "@:4: device 'sonde': unknown model 'no-such-model'\n" },
+	{ "generic without points", ST BUS "devices = ( { name = \"t\"; bus = \"rs485\"; unit = 1;\n model = \"generic\"; } );\n",
+	  "@:4: device 't': model 'generic' needs a 'points' list\n" },
+	{ "generic with an empty points list", ST BUS "devices = ( { name = \"t\"; bus = \"rs485\"; unit = 1; model = \"generic\";\n points = ( ); } );\n",
+	  "@:4: device 't': 'points' must list at least one point\n" },
+	{ "points on a shipped model", ST BUS DEV_OPEN " points = ( { name = \"x\"; unit = \"1\"; address = 0; } ); } );\n",
+	  "@:4: device 'sonde': 'points' is only for model 'generic', not 'insitu-at400'\n" },
+	{ "serial keys on a tcp bus", ST "buses = ( { name = \"lan\"; type = \"tcp\"; host = \"h\";\n baud = 9600;\n device = \"/dev/x\"; } );\n"
+	  "devices = ( { name = \"d\"; bus = \"lan\"; unit = 1; model = \"keller-x\"; } );\n",
+	  "@:3: bus 'lan': mixed up RTU and TCP options: 'baud' on a 'tcp' bus\n"
+	  "@:4: bus 'lan': mixed up RTU and TCP options: 'device' on a 'tcp' bus\n" },
+	{ "tcp keys on an rtu bus", ST "buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/x\";\n host = \"h\"; port = 502; } );\n" DEV,
+	  "@:3: bus 'rs485': mixed up RTU and TCP options: 'host' on an 'rtu' bus\n"
+	  "@:3: bus 'rs485': mixed up RTU and TCP options: 'port' on an 'rtu' bus\n" },
+	{ "missing bus keys", ST "buses = (\n { name = \"a\"; },\n { name = \"b\"; type = \"rtu\"; },\n { name = \"c\"; type = \"rtu-over-tcp\"; } );\n"
+	  "devices = ( { name = \"d\"; bus = \"a\"; unit = 1; model = \"keller-x\"; } );\n",
+	  "@:3: bus 'a': missing required key 'type'\n"
+	  "@:4: bus 'b': missing required key 'device'\n"
+	  "@:5: bus 'c': missing required key 'host'\n" },
+	{ "missing device keys", ST BUS "devices = (\n { name = \"d\"; } );\n",
+	  "@:4: device 'd': missing required key 'bus'\n"
+	  "@:4: device 'd': missing required key 'unit'\n"
+	  "@:4: device 'd': missing required key 'model'\n" },
+	{ "two devices on one unit", ST BUS "devices = ( { name = \"a\"; bus = \"rs485\"; unit = 7; model = \"keller-x\"; },\n"
+	  " { name = \"b\"; bus = \"rs485\";\n unit = 7; model = \"keller-x\"; } );\n",
+	  "@:5: device 'b': unit 7 on bus 'rs485' is already used by device 'a'\n" },
+	{ "two buses on one serial line", ST "buses = ( { name = \"a\"; type = \"rtu\"; device = \"/dev/ttyUSB0\"; },\n"
+	  " { name = \"b\"; type = \"rtu\";\n device = \"/dev/ttyUSB0\"; } );\n" DEV,
+	  "@:4: bus 'b': device '/dev/ttyUSB0' is already used by bus 'a'\n"
+	  "@:5: device 'sonde': no bus named 'rs485'\n" },
+	{ "empty lists", ST "buses = ( );\ndevices = ( );\n",
+	  "@:2: 'buses' must list at least one bus\n"
+	  "@:3: 'devices' must list at least one device\n" },
+
+	/* Plausible ranges and calibrations. */
+	{ "plausible on an unknown point", ST BUS DEV_OPEN " plausible = ( { point = \"phh\"; min = 1.0; } ); } );\n",
+	  "@:4: device 'sonde': plausible: model 'insitu-at400' has no point 'phh'\n" },
+	{ "calibration on an unknown point", ST BUS DEV_OPEN " calibration = ( { point = \"depth\"; offset = 1.0; } ); } );\n",
+	  "@:4: device 'sonde': calibration: model 'insitu-at400' has no point 'depth'\n" },
+	{ "plausible min not below max", ST BUS DEV_OPEN " plausible = ( { point = \"ph\"; min = 9.0; max = 6.0; } ); } );\n",
+	  "@:4: device 'sonde': plausible 'ph': min 9 is not below max 6\n" },
+	{ "plausible without bounds, twice, no point", ST BUS DEV_OPEN " plausible = ( { point = \"ph\"; max = 9.0; },\n"
+	  "  { point = \"ph\"; },\n  { min = 1.0; } ); } );\n",
+	  "@:5: device 'sonde': plausible 'ph' given twice (first at line 4)\n"
+	  "@:5: device 'sonde': plausible 'ph': needs 'min', 'max' or both\n"
+	  "@:6: device 'sonde': plausible #3: missing required key 'point'\n" },
+	{ "calibration scale 0", ST BUS DEV_OPEN " calibration = ( { point = \"ph\"; scale = 0; } ); } );\n",
+	  "@:4: device 'sonde': calibration 'ph': scale must not be 0\n" },
+
+	/* Generic points. */
+	{ "generic point errors", ST BUS "devices = ( { name = \"t\"; bus = \"rs485\"; unit = 1; model = \"generic\"; points = (\n"
+	  " { name = \"a\"; unit = \"1\"; address = 65535; type = \"f32\"; },\n"
+	  " { name = \"a\"; unit = \"1\"; address = 0; },\n"
+	  " { name = \"b\"; unit = \"\"; address = 65536; type = \"f33\"; order = \"xyz\"; register = \"coil\"; },\n"
+	  " { name = \"c\"; unit = \"1\"; address = 1; scale = 0.0; min = 5; max = 5; },\n"
+	  " { unit = \"1\"; } ); } );\n",
+	  "@:4: device 't': point 'a': address 65535 with type 'f32' goes past register 65535\n"
+	  "@:5: device 't': point 'a' defined twice (first at line 4)\n"
+	  "@:6: device 't': point 'b': unit must not be empty (write '1' for a dimensionless value)\n"
+	  "@:6: device 't': point 'b': register 'coil' is not one of holding, input\n"
+	  "@:6: device 't': point 'b': type 'f33' is not one of u16, i16, u32, i32, f32, u64, i64, f64\n"
+	  "@:6: device 't': point 'b': order 'xyz' is not one of abcd, dcba, badc, cdab\n"
+	  "@:6: device 't': point 'b': address 65536 out of range 0..65535\n"
+	  "@:7: device 't': point 'c': scale must not be 0\n"
+	  "@:7: device 't': point 'c': min 5 is not below max 5\n"
+	  "@:8: device 't': point #5: missing required key 'name'\n"
+	  "@:8: device 't': point #5: missing required key 'address'\n" },
+
+	/* Store and control. */
+	{ "an empty store path", ST BUS DEV "store = { path = \"\"; };\n",
+	  "@:4: store: path must not be empty\n" },
+	{ "a control socket path too long", ST BUS DEV "control = { socket = \"/run/"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "\"; };\n",
+	  "@:4: control: socket '/run/"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "' is longer than 107 characters\n" },
+
+	/* Not in this version. */
+	{ "mqtt", ST BUS DEV "mqtt = { host = \"127.0.0.1\"; };\n",
+	  "@:4: 'mqtt' is not supported by this version of lakewatchd\n" },
+	{ "influxdb, alerts, notify", ST BUS DEV "influxdb = { url = \"x\"; };\nalerts = ( );\nnotify = ( );\n",
+	  "@:4: 'influxdb' is not supported by this version of lakewatchd\n"
+	  "@:5: 'alerts' is not supported by this version of lakewatchd\n"
+	  "@:6: 'notify' is not supported by this version of lakewatchd\n" },
+
+	/* Whole files. */
+	{ "an empty file", "",
+	  "@:1: missing required group 'station'\n"
+	  "@:1: missing required list 'buses'\n"
+	  "@:1: missing required list 'devices'\n" },
+	{ "five errors in file order",
+	  "station = { id = \"pp-06\";\n"
+	  "  latitude = 95.0; longitude = 0; };\n"		/* 2: range */
+	  "buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/x\";\n"
+	  "  baud = 12345; } );\n"				/* 4: baud */
+	  "devices = (\n"
+	  "  { name = \"sonde\"; bus = \"rs485\"; unit = 300; model = \"insitu-at400\"; },\n"	/* 6 */
+	  "  { name = \"level\"; bus = \"nowhere\"; unit = 2; model = \"keller-x\";\n"	/* 7 */
+	  "    colour = \"blue\"; }\n"				/* 8 */
+	  ");\n",
+	  "@:2: station: latitude 95 out of range -90..90\n"
+	  "@:4: bus 'rs485': baud 12345 is not a standard rate: 1200, 2400, 4800, 9600, 19200, "
+	  "38400, 57600, 115200, 230400, 460800 or 921600\n"
+	  "@:6: device 'sonde': unit 300 out of range 1..247\n"
+	  "@:7: device 'level': no bus named 'nowhere'\n"
+	  "@:8: device 'level': unknown key 'colour'\n" },
+
+	/* What libconfig itself refuses. */
+	{ "a syntax error", "station = { id = \"x\" \n buses = ( ;\n",
+	  "@:2: syntax error\n" },
+	{ "a key given twice", "station = { id = \"x\";\n id = \"y\"; };\n",
+	  "@:2: duplicate setting name\n" },
+	{ "@include of a missing file", ST "@include \"missing.conf\"\n" BUS DEV,
+	  "@:2: cannot open include file '" "%DIR%" "/missing.conf': No such file or directory\n" },
+};
+
+static void
+test_errors(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct error_case *k = &cases[i];
+		char name[32];
+
+		snprintf(name, sizeof(name), "case%zu.conf", i);
+		check_errors(k->what, name, k->text, k->want);
+	}
+}
+
+/* A NUL byte would cut the text libconfig sees short: it is an error. */
+static void
+test_nul(void)
+{
+	static const char text[] = ST BUS "devices = (\n\0 );\n";
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *c = NULL;
+	char path[256], want[512], *got;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/nul.conf", dir);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return;
+	fwrite(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	CHECK_EQ_INT(-EINVAL, conf_load(path, &c, &errs), "a NUL byte: fails");
+	got = joined(&errs);
+	snprintf(want, sizeof(want), "%s:4: unexpected NUL byte\n", path);
+	CHECK_EQ_STR(want, got, "a NUL byte: named with its line");
+	free(got);
+	conf_errors_clear(&errs);
+	unlink(path);
+}
+
+static void
+test_include(void)
+{
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *c = NULL;
+	char inc[256], main_path[256], want[512], sub[256], *got;
+	int rc;
+
+	/* A working @include: its settings count, its errors name it. */
+	put("devices.inc", DEV, inc, sizeof(inc));
+	c = load_ok("@include", "inc-ok.conf", ST BUS "@include \"devices.inc\"\n");
+	CHECK(c != NULL && c->ndevices == 1 && strcmp(c->devices[0].name, "sonde") == 0,
+	    "@include: the included devices are loaded");
+	conf_free(c);
+	c = NULL;
+
+	put("bad.inc", "# devices\n"
+	    "devices = ( { name = \"sonde\"; bus = \"rs485\";\n"
+	    "  unit = 0; model = \"insitu-at400\"; } );\n", inc, sizeof(inc));
+	put("inc-bad.conf", ST BUS "@include \"bad.inc\"\nstation2 = 1;\n", main_path, sizeof(main_path));
+	rc = conf_load(main_path, &c, &errs);
+	CHECK_EQ_INT(-EINVAL, rc, "@include with an error: fails");
+	got = joined(&errs);
+	snprintf(want, sizeof(want), "%s:4: unknown top-level key 'station2'\n"
+	    "%s/bad.inc:3: device 'sonde': unit 0 out of range 1..247\n", main_path, dir);
+	CHECK_EQ_STR(want, got, "@include: errors in the main file first, then the included file's, named");
+	free(got);
+	conf_errors_clear(&errs);
+
+	/* A nested @include is taken from the main file's directory. */
+	mkdir(strcat(strcpy(sub, dir), "/sub"), 0700);
+	put("sub/outer.inc", "@include \"inner.inc\"\n", inc, sizeof(inc));
+	put("inner.inc", DEV, inc, sizeof(inc));
+	c = load_ok("nested @include", "nested.conf", ST BUS "@include \"sub/outer.inc\"\n");
+	CHECK(c != NULL && c->ndevices == 1, "nested @include: loaded");
+	conf_free(c);
+	c = NULL;
+
+	/* Loading the main file from another directory still finds the includes. */
+	{
+		char cwd[512];
+
+		if (getcwd(cwd, sizeof(cwd)) != NULL && chdir("/") == 0) {
+			put("fromroot.conf", ST BUS "@include \"devices.inc\"\n", main_path, sizeof(main_path));
+			rc = conf_load(main_path, &c, &errs);
+			CHECK_EQ_INT(0, rc, "@include works whatever the working directory");
+			conf_free(c);
+			c = NULL;
+			conf_errors_clear(&errs);
+			unlink(main_path);
+			CHECK(chdir(cwd) == 0, "back to the working directory");
+		}
+	}
+
+	/* Failures: absolute, a directory, a missing nested one, a backslash, too deep. */
+	snprintf(want, sizeof(want), ST BUS DEV "@include \"%s/devices.inc\"\n", dir);
+	snprintf(main_path, sizeof(main_path), "@:4: cannot include '%s/devices.inc': give the path "
+	    "relative to the directory of the main configuration file\n", dir);
+	check_errors("@include of an absolute path", "abs.conf", want, main_path);
+	check_errors("@include of a directory", "incdir.conf", ST BUS DEV "@include \"sub\"\n",
+	    "@:4: cannot open include file '%DIR%/sub': Is a directory\n");
+	put("outer2.inc", "\n@include \"gone.inc\"\n", inc, sizeof(inc));
+	snprintf(want, sizeof(want), "%s/outer2.inc:2: cannot open include file '%s/gone.inc': "
+	    "No such file or directory\n", dir, dir);
+	{
+		char text[] = ST BUS DEV "@include \"outer2.inc\"\n";
+
+		put("nested-missing.conf", text, main_path, sizeof(main_path));
+		rc = conf_load(main_path, &c, &errs);
+		CHECK_EQ_INT(-EINVAL, rc, "a missing nested include: fails");
+		got = joined(&errs);
+		CHECK_EQ_STR(want, got, "a missing nested include: named, at the including file's line");
+		free(got);
+		conf_errors_clear(&errs);
+	}
+	check_errors("@include with a backslash", "bs.conf", ST BUS DEV "@include \"a\\q.inc\"\n",
+	    "@:4: @include path with a backslash or a NUL byte\n");
+	put("self.inc", "@include \"self.inc\"\n", inc, sizeof(inc));
+	snprintf(want, sizeof(want), "%s/self.inc:1: cannot include 'self.inc': @include nested more "
+	    "than 10 deep\n", dir);
+	put("deep.conf", ST BUS DEV "@include \"self.inc\"\n", main_path, sizeof(main_path));
+	rc = conf_load(main_path, &c, &errs);
+	CHECK_EQ_INT(-EINVAL, rc, "@include of itself: fails");
+	got = joined(&errs);
+	CHECK_EQ_STR(want, got, "@include of itself: too deep");
+	free(got);
+	conf_errors_clear(&errs);
+	put("nonl.inc", DEV "# no newline", inc, sizeof(inc));
+	snprintf(want, sizeof(want), "%s/nonl.inc:2: the comment on the last line needs a newline after it\n", dir);
+	put("nonl-inc.conf", ST BUS "@include \"nonl.inc\"\n", main_path, sizeof(main_path));
+	rc = conf_load(main_path, &c, &errs);
+	CHECK_EQ_INT(-EINVAL, rc, "an included file ending in a comment without a newline: fails");
+	got = joined(&errs);
+	CHECK_EQ_STR(want, got, "a comment ending an included file: named");
+	free(got);
+	conf_errors_clear(&errs);
+	/* An @include in a comment or a string is not one. */
+	c = load_ok("@include in comments", "inc-comment.conf", ST BUS DEV
+	    "# @include \"nowhere.inc\"\n// @include \"nowhere.inc\"\n/*\n@include \"nowhere.inc\"\n*/\n");
+	conf_free(c);
+	check_errors("@include in a string", "inc-string.conf", ST BUS DEV
+	    "store = { path = \"x\n@include \\\"nowhere.inc\\\"\n\"; };\n",
+	    "@:4: store: path contains a control character\n");
+}
+
+static void
+test_files(void)
+{
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *c = NULL;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/does-not-exist.conf", dir);
+	CHECK_EQ_INT(-ENOENT, conf_load(path, &c, &errs), "a missing file: -ENOENT");
+	CHECK_EQ_INT(0, errs.n, "a missing file: no messages, the errno says it");
+	CHECK_EQ_INT(-EISDIR, conf_load(dir, &c, &errs), "a directory: -EISDIR");
+	CHECK(c == NULL, "nothing loaded");
+
+	/* conf_load_string is the same loader. */
+	snprintf(path, sizeof(path), "%s/string.conf", dir);
+	CHECK_EQ_INT(0, conf_load_string(path, ST BUS DEV, &c, &errs), "conf_load_string loads");
+	CHECK(c != NULL && strcmp(c->path, path) == 0, "conf_load_string: the path as given");
+	conf_free(c);
+	c = NULL;
+	CHECK_EQ_INT(-EINVAL, conf_load_string("x.conf", "station = 1;\n", &c, &errs),
+	    "conf_load_string: errors");
+	CHECK(errs.n == 3 && strcmp(errs.lines[0], "x.conf:1: 'station' must be a group { ... }, "
+	    "not an integer") == 0, "conf_load_string: messages name the file as given");
+	conf_errors_clear(&errs);
+
+	/* Errors are appended to what errs already holds. */
+	CHECK_EQ_INT(-EINVAL, conf_load_string("a.conf", "", &c, &errs), "first load");
+	CHECK_EQ_INT(-EINVAL, conf_load_string("b.conf", "", &c, &errs), "second load");
+	CHECK(errs.n == 6 && strncmp(errs.lines[3], "b.conf:1: ", 10) == 0,
+	    "messages of two loads are appended");
+	conf_errors_clear(&errs);
+	CHECK(errs.n == 0 && errs.lines == NULL, "conf_errors_clear empties");
+	conf_errors_clear(&errs);
+	conf_free(NULL);
+}
+
+/* Every shipped example loads without a message. */
+static void
+test_examples(void)
+{
+	const char *top = getenv("LW_TOP");
+	char pattern[300];
+	glob_t g;
+	size_t n = 0;
+
+	snprintf(pattern, sizeof(pattern), "%s/config/*.conf", top ? top : ".");
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct conf_errors errs = { NULL, 0 };
+			struct conf *c = NULL;
+			int rc = conf_load(g.gl_pathv[i], &c, &errs);
+
+			for (size_t e = 0; e < errs.n; e++)
+				printf("# %s\n", errs.lines[e]);
+			CHECK_EQ_INT(0, rc, "example %s loads", g.gl_pathv[i]);
+			conf_free(c);
+			conf_errors_clear(&errs);
+			n++;
+		}
+		globfree(&g);
+	}
+	CHECK(n >= 2, "the examples were found (%zu in %s)", n, pattern);
+}
+
+/* Remove path and what it holds: only ever the directory this test made. */
+static void
+remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char sub[512];
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(sub);
+		else
+			unlink(sub);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(path);
+}
+
+int
+main(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/lw-test-conf-XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+	test_full();
+	test_defaults();
+	test_errors();
+	test_nul();
+	test_include();
+	test_files();
+	test_examples();
+	remove_tree(dir);
+	return tap_done();
+}
