@@ -117,33 +117,40 @@ out:
 }
 
 size_t
-conf_file_index(struct conf_loader *L, const char *src)
+conf_file_add(struct conf_loader *L, const char *src, size_t parent, int line)
 {
-	char **nf, **ns, *shown, *copy;
+	struct conf_file *nf;
+	char *shown, *copy;
 
-	if (src == NULL)
-		return 0;
 	for (size_t i = 1; i < L->nfiles; i++)
-		if (strcmp(L->srcs[i], src) == 0)
+		if (strcmp(L->files[i].src, src) == 0)
 			return i;
-	/* Not seen by conf_scan.c: cannot happen, but keep a name for it. */
 	nf = realloc(L->files, (L->nfiles + 1) * sizeof(*nf));
-	if (nf != NULL)
-		L->files = nf;
-	ns = realloc(L->srcs, (L->nfiles + 1) * sizeof(*ns));
-	if (ns != NULL)
-		L->srcs = ns;
+	if (nf == NULL) {
+		L->oom = true;
+		return 0;
+	}
+	L->files = nf;
 	shown = conf_join(L->dir, src);
 	copy = strdup(src);
-	if (nf == NULL || ns == NULL || shown == NULL || copy == NULL) {
+	if (shown == NULL || copy == NULL) {
 		free(shown);
 		free(copy);
 		L->oom = true;
 		return 0;
 	}
-	L->files[L->nfiles] = shown;
-	L->srcs[L->nfiles] = copy;
+	nf[L->nfiles].shown = shown;
+	nf[L->nfiles].src = copy;
+	nf[L->nfiles].parent = parent;
+	nf[L->nfiles].line = line;
 	return L->nfiles++;
+}
+
+size_t
+conf_file_index(struct conf_loader *L, const char *src)
+{
+	/* Every included file was added by conf_scan.c; this only finds it. */
+	return src == NULL ? 0 : conf_file_add(L, src, 0, 0);
 }
 
 /* Append a byte to a message, control characters as \xHH so it stays one line. */
@@ -191,7 +198,7 @@ err_add(struct conf_loader *L, size_t file, int line, const char *fmt, va_list a
 	if (line < 1)
 		line = 1;
 	snprintf(num, sizeof(num), ":%d: ", line);
-	at = put_clean(out, at, sizeof(out), file < L->nfiles ? L->files[file] : L->name);
+	at = put_clean(out, at, sizeof(out), file < L->nfiles ? L->files[file].shown : L->name);
 	at = put_clean(out, at, sizeof(out), num);
 	put_clean(out, at, sizeof(out), msg);
 	L->errs[L->nerrs].text = strdup(out);
@@ -242,8 +249,42 @@ conf_where(struct conf_loader *L, const config_setting_t *s, const config_settin
 	if (f == h || f >= L->nfiles)
 		snprintf(buf, len, "line %u", line);
 	else
-		snprintf(buf, len, "%s:%u", L->files[f], line);
+		snprintf(buf, len, "%s:%u", L->files[f].shown, line);
 	return buf;
+}
+
+/*
+ * Where an error is in reading order: the chain of (file, line) from the main
+ * file through each @include down to the error's own line.  An error in an
+ * included file comes after the main file's errors above its @include and
+ * before those below it.
+ */
+static void
+err_key(const struct conf_loader *L, struct conf_err *e)
+{
+	size_t n = 0, f = e->file;
+	int line = e->line;
+
+	for (;;) {
+		e->kfile[n] = f;
+		e->kline[n] = line;
+		n++;
+		/* A parent is always added before the files it includes. */
+		if (f == 0 || f >= L->nfiles || n == CONF_INCLUDE_DEPTH + 1)
+			break;
+		line = L->files[f].line;
+		f = L->files[f].parent;
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		size_t tf = e->kfile[i];
+		int tl = e->kline[i];
+
+		e->kfile[i] = e->kfile[n - 1 - i];
+		e->kline[i] = e->kline[n - 1 - i];
+		e->kfile[n - 1 - i] = tf;
+		e->kline[n - 1 - i] = tl;
+	}
+	e->nkey = n;
 }
 
 static int
@@ -251,13 +292,15 @@ err_cmp(const void *a, const void *b)
 {
 	const struct conf_err *x = a, *y = b;
 
-	if (x->file != y->file)
-		return x->file < y->file ? -1 : 1;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return 0;
+	for (size_t i = 0; i < x->nkey && i < y->nkey; i++) {
+		if (x->kfile[i] != y->kfile[i])
+			return x->kfile[i] < y->kfile[i] ? -1 : 1;
+		if (x->kline[i] != y->kline[i])
+			return x->kline[i] < y->kline[i] ? -1 : 1;
+	}
+	if (x->nkey != y->nkey)
+		return x->nkey < y->nkey ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq ? 1 : 0;
 }
 
 /* Move the sorted messages to errs; false when out of memory. */
@@ -268,6 +311,8 @@ errs_move(struct conf_loader *L, struct conf_errors *errs)
 
 	if (L->nerrs == 0)
 		return true;
+	for (size_t i = 0; i < L->nerrs; i++)
+		err_key(L, &L->errs[i]);
 	qsort(L->errs, L->nerrs, sizeof(*L->errs), err_cmp);
 	nl = realloc(errs->lines, (errs->n + L->nerrs) * sizeof(*nl));
 	if (nl == NULL)
@@ -287,11 +332,10 @@ loader_free(struct conf_loader *L)
 		free(L->errs[i].text);
 	free(L->errs);
 	for (size_t i = 0; i < L->nfiles; i++) {
-		free(L->files[i]);
-		free(L->srcs[i]);
+		free(L->files[i].shown);
+		free(L->files[i].src);
 	}
 	free(L->files);
-	free(L->srcs);
 	free(L->dir);
 	free(L->incdir);
 }
@@ -311,12 +355,11 @@ loader_init(struct conf_loader *L, const char *name)
 		L->dir = strndup(name, (size_t)(slash - name));
 	L->incdir = L->dir != NULL ? strdup(L->dir[0] != '\0' ? L->dir : ".") : NULL;
 	L->files = calloc(1, sizeof(*L->files));
-	L->srcs = calloc(1, sizeof(*L->srcs));
-	if (L->files != NULL && L->srcs != NULL) {
+	if (L->files != NULL) {
 		L->nfiles = 1;
-		L->files[0] = strdup(name);
+		L->files[0].shown = strdup(name);
 	}
-	if (L->dir == NULL || L->incdir == NULL || L->nfiles == 0 || L->files[0] == NULL)
+	if (L->dir == NULL || L->incdir == NULL || L->nfiles == 0 || L->files[0].shown == NULL)
 		return -ENOMEM;
 	return 0;
 }
@@ -399,8 +442,8 @@ conf_load_string(const char *name, const char *text, struct conf **ret, struct c
 int
 conf_load(const char *path, struct conf **ret, struct conf_errors *errs)
 {
-	size_t len;
-	char *text;
+	size_t len = 0;
+	char *text = NULL;
 	int rc;
 
 	rc = conf_read_text(path, false, &text, &len);

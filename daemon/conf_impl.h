@@ -22,20 +22,31 @@
 #define CONF_INCLUDE_FILES	64		/* most @include directives followed */
 #define CONF_MSG_MAX		400		/* a message longer than this is cut */
 
-/* One error: sorted by file, then line, then the order it was found in. */
+/* One error: sorted in reading order (see conf.c), then as found. */
 struct conf_err {
 	size_t		 file;		/* index into loader.files */
 	int		 line;
 	size_t		 seq;
 	char		*text;		/* "FILE:LINE: message", owned */
+	/* The sort key: (file, line) from the main file down, filled to sort. */
+	size_t		 nkey;
+	size_t		 kfile[CONF_INCLUDE_DEPTH + 1];
+	int		 kline[CONF_INCLUDE_DEPTH + 1];
+};
+
+/* A file read for this load: the main one first, then each one included. */
+struct conf_file {
+	char		*shown;		/* its name in messages */
+	char		*src;		/* its name as libconfig records it (NULL: main) */
+	size_t		 parent;	/* the file that first included it */
+	int		 line;		/* and the line of that @include */
 };
 
 struct conf_loader {
 	const char	*name;		/* the main file as given */
 	char		*dir;		/* its directory as given, "" when it has none */
 	char		*incdir;	/* the same for libconfig: "." when it has none */
-	char		**files;	/* file names as shown in messages, owned, main first */
-	char		**srcs;		/* the same as libconfig records them (NULL: main) */
+	struct conf_file *files;	/* owned, main first */
 	size_t		 nfiles;
 	size_t		 nincludes;	/* @include directives followed so far */
 	struct conf_err	*errs;
@@ -56,6 +67,9 @@ void	 conf_err(struct conf_loader *, const config_setting_t *s, const char *fmt,
 
 /* Index in files[] of a file as libconfig records it (NULL: main); adds it if new. */
 size_t	 conf_file_index(struct conf_loader *, const char *src);
+
+/* Index of the file src included at parent:line, added if new; 0 and oom set on ENOMEM. */
+size_t	 conf_file_add(struct conf_loader *, const char *src, size_t parent, int line);
 
 /*
  * Where setting s is, for remarks like "first at line 12": "line 12" when it

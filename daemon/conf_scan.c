@@ -196,8 +196,8 @@ include(struct scanner *S, size_t file, int line, const char *name, unsigned dep
 {
 	struct conf_loader *L = S->L;
 	enum scan_state st = SC_INITIAL;
-	char *path = NULL, *shown = NULL, *src = NULL, *text = NULL, **nf, **ns;
-	size_t len, idx;
+	char *path = NULL, *shown = NULL, *text = NULL;
+	size_t len = 0, idx;
 	int rc;
 
 	if (name[0] == '/') {
@@ -232,24 +232,9 @@ include(struct scanner *S, size_t file, int line, const char *name, unsigned dep
 		goto bad;
 	}
 	/* libconfig records an included file by its name as written. */
-	for (idx = 1; idx < L->nfiles; idx++)
-		if (strcmp(L->srcs[idx], name) == 0)
-			break;
-	if (idx == L->nfiles) {
-		src = strdup(name);
-		nf = realloc(L->files, (L->nfiles + 1) * sizeof(*nf));
-		if (nf != NULL)
-			L->files = nf;
-		ns = realloc(L->srcs, (L->nfiles + 1) * sizeof(*ns));
-		if (ns != NULL)
-			L->srcs = ns;
-		if (src == NULL || nf == NULL || ns == NULL)
-			goto oom;
-		L->files[idx] = shown;
-		L->srcs[idx] = src;
-		L->nfiles++;
-		shown = src = NULL;
-	}
+	idx = conf_file_add(L, name, file, line);
+	if (L->oom)
+		goto bad;
 	S->eof_comment = false;
 	st = scan(S, idx, text, len, depth + 1, SC_INITIAL);
 	/* A comment ending the file needs its newline (flex's '$'). */
@@ -270,7 +255,6 @@ oom:
 	L->oom = true;
 bad:
 	S->nbad++;
-	free(src);
 	free(text);
 	free(path);
 	free(shown);

@@ -647,7 +647,7 @@ test_include(void)
 {
 	struct conf_errors errs = { NULL, 0 };
 	struct conf *c = NULL;
-	char inc[256], main_path[256], want[512], sub[256], *got;
+	char inc[128], main_path[128], want[512], sub[128], msg[256], *got;
 	int rc;
 
 	/* A working @include: its settings count, its errors name it. */
@@ -661,13 +661,15 @@ test_include(void)
 	put("bad.inc", "# devices\n"
 	    "devices = ( { name = \"sonde\"; bus = \"rs485\";\n"
 	    "  unit = 0; model = \"insitu-at400\"; } );\n", inc, sizeof(inc));
-	put("inc-bad.conf", ST BUS "@include \"bad.inc\"\nstation2 = 1;\n", main_path, sizeof(main_path));
+	put("inc-bad.conf", "station = { id = \"pp-06\";\n  colour = 1; };\n" BUS
+	    "@include \"bad.inc\"\nstation2 = 1;\n", main_path, sizeof(main_path));
 	rc = conf_load(main_path, &c, &errs);
 	CHECK_EQ_INT(-EINVAL, rc, "@include with an error: fails");
 	got = joined(&errs);
-	snprintf(want, sizeof(want), "%s:4: unknown top-level key 'station2'\n"
-	    "%s/bad.inc:3: device 'sonde': unit 0 out of range 1..247\n", main_path, dir);
-	CHECK_EQ_STR(want, got, "@include: errors in the main file first, then the included file's, named");
+	snprintf(want, sizeof(want), "%s:2: station: unknown key 'colour'\n"
+	    "%s/bad.inc:3: device 'sonde': unit 0 out of range 1..247\n"
+	    "%s:5: unknown top-level key 'station2'\n", main_path, dir, main_path);
+	CHECK_EQ_STR(want, got, "@include: errors in reading order, the included file's named");
 	free(got);
 	conf_errors_clear(&errs);
 
@@ -698,9 +700,9 @@ test_include(void)
 
 	/* Failures: absolute, a directory, a missing nested one, a backslash, too deep. */
 	snprintf(want, sizeof(want), ST BUS DEV "@include \"%s/devices.inc\"\n", dir);
-	snprintf(main_path, sizeof(main_path), "@:4: cannot include '%s/devices.inc': give the path "
+	snprintf(msg, sizeof(msg), "@:4: cannot include '%s/devices.inc': give the path "
 	    "relative to the directory of the main configuration file\n", dir);
-	check_errors("@include of an absolute path", "abs.conf", want, main_path);
+	check_errors("@include of an absolute path", "abs.conf", want, msg);
 	check_errors("@include of a directory", "incdir.conf", ST BUS DEV "@include \"sub\"\n",
 	    "@:4: cannot open include file '%DIR%/sub': Is a directory\n");
 	put("outer2.inc", "\n@include \"gone.inc\"\n", inc, sizeof(inc));
