@@ -34,8 +34,13 @@ struct plan_block {
  * Cover spans with the fewest blocks of at most max_regs registers, each
  * bridging at most max_gap unneeded registers between spans, starting on an
  * even address when align_even.  Spans may overlap and come in any order.
- * Returns the number of blocks written to ret, -E2BIG if a span is longer
- * than max_regs or more than max_blocks are needed, -EINVAL on bad arguments.
+ * max_regs 0, or more than Modbus's 125, means 125.  With align_even, a
+ * block that would start at an odd address starts one lower, and that
+ * register counts towards max_regs.  Blocks come holding first, then input,
+ * each by address; blocks may overlap when spans do.  Returns the number of
+ * blocks written to ret, -E2BIG if a span is longer than max_regs (with its
+ * alignment) or more than max_blocks are needed, -EINVAL on bad arguments (a
+ * span of no registers, past register 65535 or of no known kind).
  */
 int	 plan_blocks(const struct plan_span *spans, size_t nspans,
 	     uint16_t max_regs, uint16_t max_gap, bool align_even,
