@@ -44,6 +44,11 @@ const uint16_t	*sample_find(const struct sample_regs *, enum mb_regkind,
  * Fill value, has_value and quality of *out (time, names and unit are the
  * caller's) for point p.  adj may be NULL.  maintenance marks a reading that
  * has a value as LW_Q_MAINTENANCE; one with no answer stays missing.
+ * Registers not read: missing.  The sentinel, NaN or an infinity (also after
+ * scaling): bad, with no value.  Otherwise the value, good or worse: suspect
+ * outside the rated or plausible range, and a failing status check's own
+ * quality (a check that says bad keeps the value).  When a status register a
+ * check needs was not read, the reading is at least suspect.
  */
 void		 sample_eval(const struct drv_point *p, const struct sample_adjust *adj,
 		     const struct sample_regs *, bool maintenance, struct lw_reading *out);
