@@ -10,8 +10,8 @@
  * Quantities that depend on each other are derived from one another, so the
  * simulated station is self-consistent: conductivity is specific conductance
  * at the water's temperature, gauge pressure and radar distance follow the
- * level, salinity and TDS follow the conductance, the conductance rises as
- * the lake shrinks.
+ * level, salinity and TDS follow the conductance, resistivity is the
+ * inverse of the conductivity, the conductance rises as the lake shrinks.
  */
 #include <errno.h>
 #include <math.h>
@@ -53,6 +53,7 @@ static const struct kind_spread spreads[] = {
 	[SIMSIGNAL_LEVEL]		 = { 0.002, 0.003 },
 	[SIMSIGNAL_PRESSURE]		 = { 0.0002, 0.0003 },
 	[SIMSIGNAL_DISTANCE]		 = { 0.002, 0.003 },
+	[SIMSIGNAL_RESISTIVITY]		 = { 0.05, 0.1 },
 };
 
 /* Exact point names, checked before the word rules in simsignal_kind. */
@@ -85,6 +86,7 @@ static const struct {
 	{ "stage", SIMSIGNAL_LEVEL },
 	{ "pressure", SIMSIGNAL_PRESSURE },
 	{ "distance", SIMSIGNAL_DISTANCE },
+	{ "resistivity", SIMSIGNAL_RESISTIVITY },
 };
 
 /* Word rules, in order: the first word found in the name decides. */
@@ -160,6 +162,10 @@ static const struct {
 	{ SIMSIGNAL_DISTANCE, "mm", 1000.0, 0.0 },
 	{ SIMSIGNAL_DISTANCE, "[ft_i]", 1.0 / 0.3048, 0.0 },
 	{ SIMSIGNAL_DISTANCE, "[in_i]", 1.0 / 0.0254, 0.0 },
+	{ SIMSIGNAL_RESISTIVITY, "ohm.cm", 1.0, 0.0 },
+	{ SIMSIGNAL_RESISTIVITY, "Ohm.cm", 1.0, 0.0 },
+	{ SIMSIGNAL_RESISTIVITY, "ohm.m", 0.01, 0.0 },
+	{ SIMSIGNAL_RESISTIVITY, "kohm.cm", 0.001, 0.0 },
 	{ SIMSIGNAL_PRESSURE, "bar", 1.0, 0.0 },
 	{ SIMSIGNAL_PRESSURE, "mbar", 1000.0, 0.0 },
 	{ SIMSIGNAL_PRESSURE, "hPa", 1000.0, 0.0 },
@@ -284,6 +290,13 @@ specific_conductance(int64_t t_ms)
 	return 45.0 * pow(1.2 / level, 0.25) + 1.0 * slow(t_ms, 9.3);
 }
 
+/* Actual conductivity at the water's temperature: linear compensation, 1.91 %/K. */
+static double
+conductivity(int64_t t_ms)
+{
+	return specific_conductance(t_ms) * (1.0 + 0.0191 * (temperature_c(t_ms) - 25.0));
+}
+
 static double
 ph(int64_t t_ms)
 {
@@ -300,8 +313,9 @@ simsignal_truth(enum simsignal_kind kind, int64_t t_ms)
 	case SIMSIGNAL_TEMPERATURE:
 		return temperature_c(t_ms);
 	case SIMSIGNAL_CONDUCTIVITY:
-		/* Linear temperature compensation, 1.91 %/K. */
-		return specific_conductance(t_ms) * (1.0 + 0.0191 * (temperature_c(t_ms) - 25.0));
+		return conductivity(t_ms);
+	case SIMSIGNAL_RESISTIVITY:
+		return 1000.0 / conductivity(t_ms);	/* mS/cm to ohm.cm */
 	case SIMSIGNAL_SPECIFIC_CONDUCTANCE:
 		return specific_conductance(t_ms);
 	case SIMSIGNAL_SALINITY:

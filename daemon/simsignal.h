@@ -33,6 +33,7 @@ enum simsignal_kind {
 	SIMSIGNAL_LEVEL,		/* depth or water level above the bed, m */
 	SIMSIGNAL_PRESSURE,		/* gauge pressure at the bed, bar */
 	SIMSIGNAL_DISTANCE,		/* radar: sensor to water surface, m */
+	SIMSIGNAL_RESISTIVITY,		/* 1 / actual conductivity, ohm.cm */
 };
 
 /* The simulated lake's fixed figures. */

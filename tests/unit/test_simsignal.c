@@ -59,6 +59,8 @@ test_kinds(void)
 		{ "pressure", SIMSIGNAL_PRESSURE },
 		{ "barometric_pressure", SIMSIGNAL_OTHER },
 		{ "distance", SIMSIGNAL_DISTANCE },
+		{ "resistivity", SIMSIGNAL_RESISTIVITY },
+		{ "dissolved_oxygen_saturation_local", SIMSIGNAL_DO_SATURATION },
 		{ "phosphate", SIMSIGNAL_OTHER },
 		{ "chlorophyll", SIMSIGNAL_OTHER },
 		{ "", SIMSIGNAL_OTHER },
@@ -140,6 +142,7 @@ test_ranges(void)
 		{ "depth", "m", 0.7, 1.65 },
 		{ "pressure", "bar", 0.07, 0.17 },
 		{ "distance", "m", 2.35, 3.3 },
+		{ "resistivity", "ohm.cm", 20.0, 36.0 },
 		{ "chlorophyll", "ug/L", 24.5, 75.5 },	/* no rated range: 0..100 */
 	};
 	int64_t t0 = utc_ms(2026, 1, 1, 0);
@@ -275,6 +278,9 @@ test_temperature(void)
 	    "pH is higher in the afternoon than before dawn");
 	CHECK(simsignal_truth(SIMSIGNAL_CONDUCTIVITY, day) < simsignal_truth(SIMSIGNAL_SPECIFIC_CONDUCTANCE, day),
 	    "conductivity of cold water is below its specific conductance");
+	CHECK_EQ_DBL(1000.0, simsignal_truth(SIMSIGNAL_RESISTIVITY, day) *
+	    simsignal_truth(SIMSIGNAL_CONDUCTIVITY, day), 1e-9,
+	    "resistivity (ohm.cm) is the inverse of the conductivity (mS/cm)");
 }
 
 int
