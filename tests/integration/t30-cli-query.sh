@@ -1,28 +1,28 @@
 #!/usr/bin/env bash
-# lakewatch query, export and read.  lakewatchd creates the store (its device
-# answers nothing, so it journals missing readings); known readings are then
-# added with sqlite3, and every output format is checked exactly: values
-# exact in CSV and JSON, a missing value empty / "-" / null and never 0,
-# aggregates over good and suspect values only.  The mistakes people make
-# (unknown point or device, --from after --to, a bad time, a bad config)
-# exit 1 and name the problem; wrong usage exits 2.  `read` runs against
-# lakewatch-sim.
+# lakewatch query, export and read.  lakewatchd creates the store, polling
+# lakewatch-sim, where device "ghost" is down, so the daemon journals its
+# missing readings; known readings are then added with sqlite3, and every
+# output format is checked exactly: values exact in CSV and JSON, a missing
+# value empty / "-" / null and never 0, aggregates over good and suspect
+# values only.  The mistakes people make (unknown point or device, --from
+# after --to, a bad time, a bad configuration) exit 1 and name the problem;
+# wrong usage exits 2.  `read` polls the simulator through the driver.
 . "$(dirname "$0")/lib.sh"
 
 LW=$LW_BIN/lakewatch
 
-# conf FILE PORT: station pp-test, one keller-x (pressure, temperature,
+# conf FILE PORT: station pp-test, two keller-x (pressure, temperature,
 # conductivity) on a TCP bus.
 conf() {
 	cat >"$1" <<CONF
 station = { id = "pp-test"; name = "CLI test station"; };
 buses = ( { name = "lan"; type = "tcp"; host = "127.0.0.1"; port = $2; timeout = "300ms"; } );
-devices = ( { name = "level"; bus = "lan"; unit = 2; model = "keller-x"; interval = "200ms"; } );
+devices = ( { name = "level"; bus = "lan"; unit = 2; model = "keller-x"; interval = "200ms"; },
+            { name = "ghost"; bus = "lan"; unit = 3; model = "keller-x"; interval = "200ms"; } );
 store = { path = "$T/lw.db"; commit_interval = "100ms"; };
 control = { socket = "$T/control.sock"; };
 CONF
 }
-conf "$T/lw.conf" 1
 
 # run ARGS...: lakewatch -c lw.conf ARGS; sets out, err, rc.
 run() {
@@ -30,10 +30,15 @@ run() {
 	err=$(cat "$T/err")
 }
 
-# --- The store: made by the daemon, whose device never answers (port 1). ---
+conf "$T/sim.conf" 1
+start_sim sim "$T/sim.conf" --listen lan=0 --set level.pressure=0.25 --set level.temperature=11.5 \
+	--set level.conductivity=45.125 --fault ghost=down || exit 1
+conf "$T/lw.conf" "$SIM_PORT_lan"
+
+# --- The store: made by the daemon. ---
 start_daemon lakewatchd "$T/lw.conf"
-have_missing() { [ "$(sql "$T/lw.db" "select count(*) from readings where device='level' and quality='missing'" 2>/dev/null)" -ge 3 ]; }
-check "lakewatchd journals missing readings of a silent device" wait_for 15 have_missing
+have_missing() { [ "$(sql "$T/lw.db" "select count(*) from readings where device='ghost' and quality='missing'" 2>/dev/null)" -ge 6 ]; }
+check "lakewatchd journals missing readings of a device that is down" wait_for 15 have_missing
 stop_pid "$DAEMON_PID"
 
 # Known readings, 2025-03-01 from 12:00Z (1740830400000 ms), a point that is
@@ -109,11 +114,14 @@ check "and a note on stderr" grep -q "no readings" <<<"$err"
 run query level.pressure --from 2024-01-01 --to 2024-01-02 --format json
 check_eq "an empty range in json is []" "0 []" "$rc $out"
 
-# The daemon's own readings of the silent device: missing, never 0.
-run query level.pressure --from -1h --format csv
-n=$(grep -c '^[0-9T:.Z-]*,level\.pressure,,bar,missing$' <<<"$out")
+# The daemon's own readings of the device that is down: missing, never 0.
+run query ghost.pressure --from -1h --format csv
+n=$(grep -c '^[0-9T:.Z-]*,ghost\.pressure,,bar,missing$' <<<"$out")
 check "recent readings (--from -1h, --to now) are the daemon's missing ones" \
-	test "$rc" = 0 -a "$n" -ge 3 -a "$n" = "$(($(wc -l <<<"$out") - 1))"
+	test "$rc" = 0 -a "$n" -ge 2 -a "$n" = "$(($(wc -l <<<"$out") - 1))"
+run query ghost.pressure --from -1h
+check "in a table they show '-', never 0" grep -Eq '^[0-9T:.Z-]+ ghost\.pressure +- bar +missing$' <<<"$out"
+check_eq "and nothing else" 0 "$(grep -v -- ' - bar  *missing$' <<<"$out" | grep -vc '^TIME')"
 
 # --- query: aggregates ---
 run query level.pressure --from $H --to 2025-03-01T15:00:00Z --every 1h --format csv
@@ -150,7 +158,7 @@ check_eq "an unknown point exits 1" 1 "$rc"
 check "and names it and the device's points" grep -q "unknown point 'level.nope'.*pressure, temperature, conductivity" <<<"$err"
 run query sonde.ph
 check_eq "an unknown device exits 1" 1 "$rc"
-check "and lists the devices" grep -q "no device 'sonde' (devices: level)" <<<"$err"
+check "and lists the devices" grep -q "no device 'sonde' (devices: level, ghost)" <<<"$err"
 run query level.salinity
 check_eq "a point no longer configured cannot be queried" 1 "$rc"
 run query pressure
@@ -248,23 +256,24 @@ out=$("$LW" help query 2>&1); rc=$?
 check "help query is query -h" grep -q "good or suspect" <<<"$out"
 
 # --- read: one poll through the driver, against the simulator ---
-conf "$T/sim.conf" 1
-start_sim sim "$T/sim.conf" --listen lan=0 --set level.pressure=0.25 --set level.temperature=11.5 \
-	--set level.conductivity=45.125 || exit 1
-conf "$T/read.conf" "$SIM_PORT_lan"
-out=$("$LW" -c "$T/read.conf" read level 2>"$T/err"); rc=$?
+before=$(sql "$T/lw.db" "select count(*) from sample")
+out=$("$LW" -c "$T/lw.conf" read level 2>"$T/err"); rc=$?
 check_eq "read exits 0 when every block was read" 0 "$rc"
 check "read prints level.pressure 0.25 bar good" grep -Eq '^level\.pressure +0\.25 bar +good$' <<<"$out"
 check "read prints level.temperature 11.5 Cel good" grep -Eq '^level\.temperature +11\.5 Cel +good$' <<<"$out"
 check "read prints level.conductivity 45.125 mS/cm good" grep -Eq '^level\.conductivity +45\.125 mS/cm +good$' <<<"$out"
 check_eq "read prints a header and one line per point" 4 "$(wc -l <<<"$out")"
-out=$("$LW" -c "$T/read.conf" read -v level 2>"$T/err"); rc=$?
+out=$("$LW" -c "$T/lw.conf" read -v level 2>"$T/err"); rc=$?
 check "read -v shows each Modbus transaction" grep -Eq 'read holding [0-9]+\+[0-9]+ unit 2' "$T/err"
-out=$("$LW" -c "$T/read.conf" read sonde 2>&1); rc=$?
-check_eq "read of an unknown device exits 1" 1 "$rc"
-check "and lists the devices" grep -q "no device 'sonde' (devices: level)" <<<"$out"
-check_eq "read stored nothing" 0 "$(sql "$T/lw.db" "select count(*) from readings where value = 45.125")"
-stop_pid "$SIM_PID"
-out=$("$LW" -c "$T/read.conf" read level 2>"$T/err"); rc=$?
+out=$("$LW" -c "$T/lw.conf" read ghost 2>"$T/err"); rc=$?
 check_eq "read of a device that does not answer exits 1" 1 "$rc"
-check "and says which" grep -q "level" "$T/err"
+check_eq "its points are missing, shown as '-', never 0" 3 "$(grep -Ec '^ghost\.[a-z]+ +- [a-zA-Z/]+ +missing$' <<<"$out")"
+check "and the failure is explained" grep -q "ghost: .*reads failed" "$T/err"
+out=$("$LW" -c "$T/lw.conf" read sonde 2>&1); rc=$?
+check_eq "read of an unknown device exits 1" 1 "$rc"
+check "and lists the devices" grep -q "no device 'sonde' (devices: level, ghost)" <<<"$out"
+check_eq "read stores nothing" "$before" "$(sql "$T/lw.db" "select count(*) from sample")"
+stop_pid "$SIM_PID"
+out=$("$LW" -c "$T/lw.conf" read level 2>"$T/err"); rc=$?
+check_eq "read with the bus unreachable exits 1" 1 "$rc"
+check "and says which device" grep -q "device 'level'" "$T/err"
