@@ -514,6 +514,12 @@ check_buses(struct conf_loader *L, const config_setting_t *list, struct conf *c)
 
 	if (n <= 0) {
 		conf_err(L, list, "'buses' must list at least one bus");
+		L->buses_unnamed = true;
+		return;
+	}
+	if (n > CONF_MAX_BUSES) {
+		conf_err(L, list, "'buses' lists %d buses, more than %d", n, CONF_MAX_BUSES);
+		L->buses_unnamed = true;
 		return;
 	}
 	c->buses = calloc((size_t)n, sizeof(*c->buses));

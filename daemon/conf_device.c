@@ -126,6 +126,11 @@ build_generic(struct conf_loader *L, const config_setting_t *list, const char *d
 		conf_err(L, list, "%s: 'points' must list at least one point", dctx);
 		return NULL;
 	}
+	if (n > CONF_MAX_POINTS) {
+		conf_err(L, list, "%s: 'points' lists %d points, more than %d", dctx, n,
+		    CONF_MAX_POINTS);
+		return NULL;
+	}
 	m = calloc(1, sizeof(*m));
 	pts = calloc((size_t)n, sizeof(*pts));
 	where = calloc((size_t)n, sizeof(*where));
@@ -501,6 +506,10 @@ conf_check_devices(struct conf_loader *L, const config_setting_t *list, struct c
 
 	if (n <= 0) {
 		conf_err(L, list, "'devices' must list at least one device");
+		return;
+	}
+	if (n > CONF_MAX_DEVICES) {
+		conf_err(L, list, "'devices' lists %d devices, more than %d", n, CONF_MAX_DEVICES);
 		return;
 	}
 	c->devices = calloc((size_t)n, sizeof(*c->devices));

@@ -21,6 +21,9 @@
 #define CONF_INCLUDE_DEPTH	10		/* libconfig 1.5's MAX_INCLUDE_DEPTH */
 #define CONF_INCLUDE_FILES	64		/* most @include directives followed */
 #define CONF_MSG_MAX		400		/* a message longer than this is cut */
+#define CONF_MAX_BUSES		256		/* far more than a station has, and */
+#define CONF_MAX_DEVICES	4096		/* bounds for the pairwise checks */
+#define CONF_MAX_POINTS		4096		/* of one generic device */
 
 /* One error: sorted in reading order (see conf.c), then as found. */
 struct conf_err {

@@ -521,6 +521,8 @@ static const struct error_case cases[] = {
 	{ "empty lists", ST "buses = ( );\ndevices = ( );\n",
 	  "@:2: 'buses' must list at least one bus\n"
 	  "@:3: 'devices' must list at least one device\n" },
+	{ "empty buses, a device", ST "buses = ( );\n" DEV,
+	  "@:2: 'buses' must list at least one bus\n" },
 
 	/* Plausible ranges and calibrations. */
 	{ "plausible on an unknown point", ST BUS DEV_OPEN " plausible = ( { point = \"phh\"; min = 1.0; } ); } );\n",
@@ -785,6 +787,33 @@ test_files(void)
 	conf_free(NULL);
 }
 
+/* Lists too long for a station are refused whole, before any pairwise check. */
+static void
+test_limits(void)
+{
+	size_t cap = 512 * 1024, at;
+	char *text = malloc(cap);
+	int i;
+
+	if (text == NULL)
+		return;
+	at = (size_t)snprintf(text, cap, ST "buses = (\n");
+	for (i = 0; i < 257; i++)
+		at += (size_t)snprintf(text + at, cap - at, "%s{ name = \"b%d\"; type = \"tcp\"; "
+		    "host = \"h\"; }", i ? ", " : "", i);
+	at += (size_t)snprintf(text + at, cap - at, ");\n" DEV);
+	check_errors("257 buses", "buses.conf", text, "@:2: 'buses' lists 257 buses, more than 256\n");
+
+	at = (size_t)snprintf(text, cap, ST BUS "devices = (\n");
+	for (i = 0; i < 4097; i++)
+		at += (size_t)snprintf(text + at, cap - at, "%s{ name = \"d%d\"; bus = \"rs485\"; "
+		    "unit = 1; model = \"keller-x\"; }", i ? ", " : "", i);
+	snprintf(text + at, cap - at, ");\n");
+	check_errors("4097 devices", "devices.conf", text,
+	    "@:3: 'devices' lists 4097 devices, more than 4096\n");
+	free(text);
+}
+
 /* Every shipped example loads without a message. */
 static void
 test_examples(void)
@@ -851,6 +880,7 @@ main(void)
 	test_nul();
 	test_include();
 	test_files();
+	test_limits();
 	test_examples();
 	remove_tree(dir);
 	return tap_done();
