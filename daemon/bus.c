@@ -35,6 +35,10 @@ struct bus {
 	const struct conf_device **devs;
 	struct sched_entry	*sched;
 	struct lw_reading	*readings;	/* room for the largest model */
+	modbus_t		*ctx;		/* NULL while the bus is not open */
+	int64_t			 reopen_due_ms;	/* no open attempt before this */
+	int64_t			 reopen_wait_ms;
+	unsigned		 open_failures;	/* consecutive failed opens */
 };
 
 static int64_t
@@ -74,29 +78,47 @@ stopping(struct bus *b)
 	return stop;
 }
 
-/* Open the bus, retrying with backoff; NULL only when asked to stop. */
+/*
+ * The bus's context, opening it when it is closed and its reopen backoff has
+ * run out; NULL while it cannot be opened (its error is then in *open_err, as
+ * -errno).  Logs the first failure and the recovery, once each.
+ */
 static modbus_t *
-open_bus(struct bus *b)
+bus_context(struct bus *b, int *open_err)
 {
-	int64_t wait = BUS_REOPEN_MIN_MS;
-	bool complained = false;
 	char err[256];
-	modbus_t *ctx;
+	int64_t now = queue_now_ms();
+	int rc;
 
-	for (;;) {
-		atomic_store(&b->heartbeat_ms, queue_now_ms());
-		if (poll_open_bus(b->cb, &ctx, err, sizeof(err)) == 0) {
-			if (complained)
-				log_notice("bus '%s': open again", b->cb->name);
-			return ctx;
-		}
-		if (!complained)
-			log_err("%s; retrying", err);
-		complained = true;
-		if (wait_until(b, queue_now_ms() + wait))
-			return NULL;
-		wait = wait * 2 > BUS_REOPEN_MAX_MS ? BUS_REOPEN_MAX_MS : wait * 2;
+	if (b->ctx != NULL || now < b->reopen_due_ms)
+		return b->ctx;
+	rc = poll_open_bus(b->cb, &b->ctx, err, sizeof(err));
+	if (rc == 0) {
+		if (b->open_failures > 0)
+			log_notice("bus '%s': open again after %u failed attempts", b->cb->name,
+			    b->open_failures);
+		b->open_failures = 0;
+		b->reopen_wait_ms = BUS_REOPEN_MIN_MS;
+		return b->ctx;
 	}
+	if (b->open_failures++ == 0)
+		log_err("%s; its devices are recorded as missing until it opens", err);
+	*open_err = rc;
+	b->reopen_due_ms = now + b->reopen_wait_ms;
+	b->reopen_wait_ms = b->reopen_wait_ms * 2 > BUS_REOPEN_MAX_MS ?
+	    BUS_REOPEN_MAX_MS : b->reopen_wait_ms * 2;
+	b->ctx = NULL;
+	return NULL;
+}
+
+static void
+bus_close(struct bus *b)
+{
+	if (b->ctx == NULL)
+		return;
+	modbus_close(b->ctx);
+	modbus_free(b->ctx);
+	b->ctx = NULL;
 }
 
 /* A serial adapter that was unplugged answers EIO/ENODEV until reopened. */
@@ -120,9 +142,9 @@ static void *
 bus_main(void *arg)
 {
 	struct bus *b = arg;
-	modbus_t *ctx = open_bus(b);
+	int open_err = -ENOTCONN;
 
-	while (ctx != NULL) {
+	for (;;) {
 		int i = sched_next(b->sched, b->ndev);
 
 		atomic_store(&b->heartbeat_ms, queue_now_ms());
@@ -135,10 +157,18 @@ bus_main(void *arg)
 			break;
 
 		const struct conf_device *dev = b->devs[i];
+		modbus_t *ctx = bus_context(b, &open_err);
 		struct poll_result res;
 		unsigned before = b->sched[i].failures;
 		char ebuf[128];
-		int rc = poll_device(ctx, b->conf, dev, wall_ms(), b->readings, &res);
+		int rc;
+
+		if (ctx != NULL) {
+			rc = poll_device(ctx, b->conf, dev, wall_ms(), b->readings, &res);
+		} else {
+			poll_unreachable(dev, wall_ms(), b->readings);
+			rc = open_err;
+		}
 		size_t dropped = queue_push(b->q, b->readings, dev->model->npoints);
 
 		if (dropped > 0)
@@ -149,18 +179,12 @@ bus_main(void *arg)
 			    dev->name, b->cb->name, dev->unit, errtext(-rc, ebuf, sizeof(ebuf)));
 		else if (rc == 0 && before > 0)
 			log_notice("device '%s': answering again after %u failed polls", dev->name, before);
-		if (rc != 0 && needs_reopen(b->cb, -rc)) {
-			modbus_close(ctx);
-			modbus_free(ctx);
-			ctx = open_bus(b);
-		}
+		if (rc != 0 && ctx != NULL && needs_reopen(b->cb, -rc))
+			bus_close(b);
 		if (stopping(b))
 			break;
 	}
-	if (ctx != NULL) {
-		modbus_close(ctx);
-		modbus_free(ctx);
-	}
+	bus_close(b);
 	return NULL;
 }
 
@@ -195,6 +219,7 @@ bus_start(const struct conf *conf, size_t index, struct queue *q, struct bus **r
 	pthread_cond_init(&b->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	atomic_store(&b->heartbeat_ms, now);
+	b->reopen_wait_ms = BUS_REOPEN_MIN_MS;
 
 	b->devs = calloc(conf->ndevices ? conf->ndevices : 1, sizeof(*b->devs));
 	b->sched = calloc(conf->ndevices ? conf->ndevices : 1, sizeof(*b->sched));

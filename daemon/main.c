@@ -104,8 +104,9 @@ run_once(const struct conf *conf)
 		rc = poll_device(ctx[dev->bus], conf, dev, wall_ms(), r, &res);
 		if (rc != 0)
 			all_ok = false;
-		log_info("%s: %u transactions, %u failed, %lld ms", dev->name,
-		    res.transactions, res.failed, (long long)res.latency_ms);
+		log_info("%s: %u transaction%s, %u failed, %lld ms", dev->name,
+		    res.transactions, res.transactions == 1 ? "" : "s", res.failed,
+		    (long long)res.latency_ms);
 		for (size_t p = 0; p < dev->model->npoints; p++) {
 			char name[2 * LW_NAME_MAX], value[32];
 

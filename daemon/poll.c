@@ -16,6 +16,7 @@
  * thread-safe); nothing here keeps state between calls.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -63,9 +64,51 @@ set_timeouts(modbus_t *ctx, int64_t timeout_ms)
 	modbus_set_byte_timeout(ctx, sec, usec);
 }
 
+/*
+ * connect(2) bounded by timeout_ms, as libmodbus bounds its own TCP connect
+ * by the response timeout: an unreachable gateway must not hold the bus
+ * thread for the kernel's SYN retries.  0 or an errno.
+ */
+static int
+connect_bounded(int fd, const struct sockaddr *addr, socklen_t len, int64_t timeout_ms)
+{
+	int flags = fcntl(fd, F_GETFL);
+	int err = 0;
+	socklen_t errlen = sizeof(err);
+
+	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		return errno;
+	if (connect(fd, addr, len) == -1) {
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		int64_t deadline = mono_ms() + timeout_ms;
+		int rc = 0;
+
+		if (errno != EINPROGRESS)
+			return errno;
+		for (;;) {
+			int64_t left = deadline - mono_ms();
+
+			rc = poll(&pfd, 1, left > 0 ? (int)left : 0);
+			if (rc == -1 && errno == EINTR)
+				continue;
+			break;
+		}
+		if (rc == 0)
+			return ETIMEDOUT;
+		if (rc == -1)
+			return errno;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) == -1)
+			return errno;
+		if (err != 0)
+			return err;
+	}
+	/* libmodbus's RTU backend expects a blocking descriptor. */
+	return fcntl(fd, F_SETFL, flags) == -1 ? errno : 0;
+}
+
 /* A connected TCP socket to host:port, for RTU frames through a gateway. */
 static int
-connect_tcp(const char *host, unsigned port, char *err, size_t errlen)
+connect_tcp(const char *host, unsigned port, int64_t timeout_ms, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res, *ai;
@@ -84,9 +127,9 @@ connect_tcp(const char *host, unsigned port, char *err, size_t errlen)
 			saved = errno;
 			continue;
 		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		saved = connect_bounded(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms);
+		if (saved == 0)
 			break;
-		saved = errno;
 		close(fd);
 		fd = -1;
 	}
@@ -146,8 +189,11 @@ poll_open_bus(const struct conf_bus *bus, modbus_t **ret, char *err, size_t errl
 	set_timeouts(ctx, bus->timeout_ms);
 
 	if (bus->type == CONF_BUS_RTU_OVER_TCP) {
-		fd = connect_tcp(bus->host, bus->port, err, errlen);
+		char why[200];
+
+		fd = connect_tcp(bus->host, bus->port, bus->timeout_ms, why, sizeof(why));
 		if (fd < 0) {
+			snprintf(err, errlen, "bus '%s': %s", bus->name, why);
 			modbus_free(ctx);
 			return fd;
 		}
@@ -156,9 +202,12 @@ poll_open_bus(const struct conf_bus *bus, modbus_t **ret, char *err, size_t errl
 		char buf[128];
 
 		e = errno;
-		snprintf(err, errlen, "bus '%s': cannot connect to %s: %s", bus->name,
-		    bus->type == CONF_BUS_RTU ? bus->device : bus->host,
-		    poll_strerror(e, buf, sizeof(buf)));
+		if (bus->type == CONF_BUS_RTU)
+			snprintf(err, errlen, "bus '%s': cannot open %s: %s", bus->name,
+			    bus->device, poll_strerror(e, buf, sizeof(buf)));
+		else
+			snprintf(err, errlen, "bus '%s': cannot connect to %s:%u: %s", bus->name,
+			    bus->host, bus->port, poll_strerror(e, buf, sizeof(buf)));
 		modbus_free(ctx);
 		return -e;
 	}
@@ -206,7 +255,7 @@ reconnect_tcp(modbus_t *ctx, const struct conf_bus *bus)
 
 	modbus_close(ctx);
 	if (bus->type == CONF_BUS_RTU_OVER_TCP) {
-		fd = connect_tcp(bus->host, bus->port, err, sizeof(err));
+		fd = connect_tcp(bus->host, bus->port, bus->timeout_ms, err, sizeof(err));
 		modbus_set_socket(ctx, fd >= 0 ? fd : -1);
 	} else if (modbus_connect(ctx) == -1) {
 		modbus_set_socket(ctx, -1);
@@ -255,6 +304,26 @@ plan_device(const struct conf_device *dev, struct plan_block *blocks)
 	    blocks, PLAN_MAX_BLOCKS);
 }
 
+/* A reading per point of dev from the registers one poll read (none: all missing). */
+static void
+fill_readings(const struct conf_device *dev, const struct sample_regs *regs, int64_t now_ms,
+    struct lw_reading *out)
+{
+	const struct drv_model *m = dev->model;
+
+	for (size_t i = 0; i < m->npoints; i++) {
+		const struct drv_point *p = &m->points[i];
+		struct lw_reading *r = &out[i];
+
+		memset(r, 0, sizeof(*r));
+		r->time_ms = now_ms;
+		snprintf(r->device, sizeof(r->device), "%s", dev->name);
+		snprintf(r->point, sizeof(r->point), "%s", p->name);
+		snprintf(r->unit, sizeof(r->unit), "%s", p->unit);
+		sample_eval(p, dev->adjust ? &dev->adjust[i] : NULL, regs, dev->maintenance, r);
+	}
+}
+
 int
 poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *dev,
     int64_t now_ms, struct lw_reading *out, struct poll_result *res)
@@ -298,15 +367,17 @@ poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *de
 		res->transactions++;
 		ok[i] = rc == (int)b->count;
 		if (ok[i]) {
-			log_debug("%s: read %s %u+%u unit %u: ok in %lld ms", dev->name,
-			    mb_regkind_name(b->reg), b->addr, b->count, dev->unit,
+			log_debug("%s: read %s (%u) %u+%u unit %u: ok in %lld ms", dev->name,
+			    mb_regkind_name(b->reg), b->reg == MB_INPUT ? 4u : 3u,
+			    b->addr, b->count, dev->unit,
 			    (long long)(mono_ms() - ts));
 			continue;
 		}
 		last_err = rc == -1 ? errno : EMBMDATA;
 		res->failed++;
-		log_debug("%s: read %s %u+%u unit %u: %s after %lld ms", dev->name,
-		    mb_regkind_name(b->reg), b->addr, b->count, dev->unit,
+		log_debug("%s: read %s (%u) %u+%u unit %u: %s after %lld ms", dev->name,
+		    mb_regkind_name(b->reg), b->reg == MB_INPUT ? 4u : 3u,
+		    b->addr, b->count, dev->unit,
 		    poll_strerror(last_err, ebuf, sizeof(ebuf)), (long long)(mono_ms() - ts));
 		if (bus->type == CONF_BUS_TCP) {
 			if (line_is_dirty(last_err) || link_is_broken(last_err))
@@ -329,16 +400,14 @@ poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *de
 	res->last_errno = last_err;
 
 	struct sample_regs regs = { blocks, datap, ok, (size_t)nblocks };
-	for (size_t i = 0; i < m->npoints; i++) {
-		const struct drv_point *p = &m->points[i];
-		struct lw_reading *r = &out[i];
-
-		memset(r, 0, sizeof(*r));
-		r->time_ms = now_ms;
-		snprintf(r->device, sizeof(r->device), "%s", dev->name);
-		snprintf(r->point, sizeof(r->point), "%s", p->name);
-		snprintf(r->unit, sizeof(r->unit), "%s", p->unit);
-		sample_eval(p, dev->adjust ? &dev->adjust[i] : NULL, &regs, dev->maintenance, r);
-	}
+	fill_readings(dev, &regs, now_ms, out);
 	return last_err ? -last_err : 0;
+}
+
+void
+poll_unreachable(const struct conf_device *dev, int64_t now_ms, struct lw_reading *out)
+{
+	struct sample_regs none = { NULL, NULL, NULL, 0 };
+
+	fill_readings(dev, &none, now_ms, out);
 }

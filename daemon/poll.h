@@ -37,4 +37,10 @@ int	 poll_open_bus(const struct conf_bus *, modbus_t **ret, char *err, size_t er
 int	 poll_device(modbus_t *, const struct conf *, const struct conf_device *,
 	     int64_t now_ms, struct lw_reading *out, struct poll_result *res);
 
+/*
+ * The readings of a device that could not be polled because its bus could
+ * not be opened: every point missing, with no value, at now_ms.
+ */
+void	 poll_unreachable(const struct conf_device *, int64_t now_ms, struct lw_reading *out);
+
 #endif

@@ -56,7 +56,8 @@ station_conf "$dir/lakewatch.conf" "$dir/ttyLW" "$port"
 
 echo "demo: simulated station PP-06: sonde and level sensor on RS-485 ($dir/ttyLW),"
 echo "      turbidity probe on Modbus TCP 127.0.0.1:$port; store $dir/lakewatch.db"
-"$LW_BIN/lakewatchd" -f -c "$dir/lakewatch.conf" 2>&1 | sed 's/^/  /' &
+# Process substitution, not a pipe, so that $! is the daemon itself.
+"$LW_BIN/lakewatchd" -f -c "$dir/lakewatch.conf" > >(sed 's/^/  /') 2>&1 &
 pids+=($!)
 
 start=$SECONDS
@@ -65,7 +66,7 @@ while :; do
 	echo
 	echo "--- $(date -u +%H:%M:%S) UTC: latest reading per point ---"
 	sqlite3 -separator ' ' "$dir/lakewatch.db" "
-		SELECT printf('%-28s %12s %-7s %s', device || '.' || point,
+		SELECT printf('%-34s %10s %-7s %s', device || '.' || point,
 		              CASE WHEN value IS NULL THEN '-' ELSE printf('%.4g', value) END, unit, quality)
 		FROM readings r
 		WHERE time = (SELECT max(time) FROM readings

@@ -264,7 +264,7 @@ check "read prints level.temperature 11.5 Cel good" grep -Eq '^level\.temperatur
 check "read prints level.conductivity 45.125 mS/cm good" grep -Eq '^level\.conductivity +45\.125 mS/cm +good$' <<<"$out"
 check_eq "read prints a header and one line per point" 4 "$(wc -l <<<"$out")"
 out=$("$LW" -c "$T/lw.conf" read -v level 2>"$T/err"); rc=$?
-check "read -v shows each Modbus transaction" grep -Eq 'read holding [0-9]+\+[0-9]+ unit 2' "$T/err"
+check "read -v shows each Modbus transaction" grep -Eq 'read holding \(3\) [0-9]+\+[0-9]+ unit 2' "$T/err"
 out=$("$LW" -c "$T/lw.conf" read ghost 2>"$T/err"); rc=$?
 check_eq "read of a device that does not answer exits 1" 1 "$rc"
 check_eq "its points are missing, shown as '-', never 0" 3 "$(grep -Ec '^ghost\.[a-z]+ +- [a-zA-Z/]+ +missing$' <<<"$out")"
