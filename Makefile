@@ -14,7 +14,7 @@ MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 PKG_CONFIG ?= pkg-config
-PKGS       := libmodbus libconfig sqlite3
+PKGS       := libmodbus libconfig sqlite3 libmosquitto libcurl zlib
 VERSION    := 0.1.0
 
 CC         ?= cc
