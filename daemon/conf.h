@@ -72,6 +72,73 @@ struct conf_store {
 	char			 path[CONF_PATH_MAX];
 	int64_t			 retention_ms;		/* 0: keep for ever */
 	int64_t			 commit_interval_ms;	/* longest a reading waits for its commit */
+	int64_t			 max_size_bytes;	/* 0: no cap; else 1MB..1TB */
+};
+
+enum conf_mqtt_protocol {
+	CONF_MQTT_V311,		/* "3.1.1" */
+	CONF_MQTT_V5,		/* "5" */
+};
+
+/*
+ * The `mqtt` group.  Paths are taken from the main file's directory and are
+ * not opened at load time: the secret and the certificates need not exist
+ * on the machine that checks the file.  Defaults after the colons.
+ */
+struct conf_mqtt {
+	bool			 enabled;		/* the group is present */
+	char			 host[CONF_PATH_MAX];	/* required */
+	unsigned		 port;			/* 1..65535: 1883, 8883 with tls */
+	/* Printable ASCII, no space, 1..127 bytes: "lakewatch-" + station id. */
+	char			 client_id[128];
+	int64_t			 keepalive_ms;		/* whole s, 5s..65535s: 60s */
+	int			 qos;			/* of readings, 0..2: 1 */
+	bool			 retain;		/* readings retained: true */
+	/* Topic levels, no wildcard, no '/' at the ends, UTF-8: "lakewatch". */
+	char			 topic_root[128];
+	char			 username[128];		/* "" when not set */
+	/* A secret file (secret.h); "" when not set, needs username. */
+	char			 password_file[CONF_PATH_MAX];
+	enum conf_mqtt_protocol	 protocol;		/* CONF_MQTT_V311 */
+	unsigned		 max_inflight;		/* unacknowledged, 1..65535: 1000 */
+	int64_t			 connect_timeout_ms;	/* 1s..5m: 10s */
+	bool			 tls;			/* the `tls` subgroup is present */
+	/* The tls subgroup: ca_file, ca_path or both; cert and key both or neither. */
+	char			 tls_ca_file[CONF_PATH_MAX];
+	char			 tls_ca_path[CONF_PATH_MAX];
+	char			 tls_cert_file[CONF_PATH_MAX];
+	char			 tls_key_file[CONF_PATH_MAX];
+	bool			 tls_verify_hostname;	/* true */
+	char			 tls_version[16];	/* the minimum: "tlsv1.2" or "tlsv1.3" */
+	int			 line;			/* where the group starts */
+};
+
+enum conf_influx_api {
+	CONF_INFLUX_V1,		/* /write: database, retention policy, user, password */
+	CONF_INFLUX_V2,		/* /api/v2/write: org, bucket, token */
+};
+
+/* The `influxdb` group; paths as in struct conf_mqtt.  Names are 1..127 bytes. */
+struct conf_influx {
+	bool			 enabled;		/* the group is present */
+	/* http[s]://host[:port][/prefix]: no trailing '/', query or user. */
+	char			 url[CONF_PATH_MAX];
+	enum conf_influx_api	 api;			/* from database or bucket, or `api` */
+	char			 database[128];		/* v1, required */
+	char			 retention_policy[128];	/* v1, "": the database's default */
+	char			 username[128];		/* v1, "" when not set */
+	/* v1, a secret file (secret.h); "" when not set, needs username. */
+	char			 password_file[CONF_PATH_MAX];
+	char			 org[128];		/* v2, required */
+	char			 bucket[128];		/* v2, required */
+	char			 token_file[CONF_PATH_MAX];	/* v2, a secret file, or "" */
+	unsigned		 batch_size;		/* lines per request, 1..100000: 5000 */
+	int64_t			 flush_interval_ms;	/* longest a line waits, 0..1h: 10s */
+	bool			 gzip;			/* compress requests: true */
+	int64_t			 timeout_ms;		/* whole request, 1s..10m: 10s */
+	bool			 tls_verify;		/* certificate and host name: true */
+	char			 ca_file[CONF_PATH_MAX];	/* "" for the system's CAs */
+	int			 line;			/* where the group starts */
 };
 
 struct conf {
@@ -83,6 +150,8 @@ struct conf {
 	size_t			 ndevices;
 	struct conf_store	 store;
 	char			 control_socket[CONF_PATH_MAX];
+	struct conf_mqtt	 mqtt;			/* enabled when configured */
+	struct conf_influx	 influx;		/* enabled when configured */
 };
 
 /* Every error of one load, each "FILE:LINE: message", in file order. */

@@ -5,11 +5,13 @@
  * itself accepts unknown keys silently and its lookup functions cannot tell a
  * missing key from one of the wrong type.  Every problem is reported, not
  * only the first.  This file has the shared value getters and the top level,
- * station, buses, store and control; conf_device.c has the devices.
+ * station, buses, store and control; conf_device.c has the devices, and
+ * conf_forward.c the mqtt and influxdb groups.
  *
  * An integer is accepted where a number is wanted; a string never is.
- * Relative paths (store.path, control.socket) are taken from the directory of
- * the main configuration file.
+ * Relative paths (store.path, control.socket, and the secret and certificate
+ * files of conf_forward.c) are taken from the directory of the main
+ * configuration file.
  */
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +23,7 @@
 
 #include "conf_impl.h"
 #include "duration.h"
+#include "size.h"
 
 #define CTX(ctx)	(ctx) ? (ctx) : "", (ctx) ? ": " : ""
 
@@ -62,6 +65,8 @@ kind_name(enum conf_kind k)
 		return "true or false";
 	case CK_DURATION:
 		return "a duration string such as '30s'";
+	case CK_SIZE:
+		return "a size string such as '500MB'";
 	case CK_GROUP:
 		return "a group { ... }";
 	case CK_LIST:
@@ -81,6 +86,8 @@ kind_ok(enum conf_kind k, const config_setting_t *s)
 		return t == CONFIG_TYPE_STRING;
 	case CK_INT:
 		return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+	case CK_SIZE:
+		return t == CONFIG_TYPE_STRING || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
 	case CK_NUMBER:
 		return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
 	case CK_BOOL:
@@ -187,16 +194,17 @@ conf_get_num(struct conf_loader *L, const struct conf_slot *slot, const char *ct
 	return true;
 }
 
-/* Milliseconds as the shortest exact duration: "10ms", "60s", "1d". */
+/* Milliseconds as the shortest exact duration: "10ms", "60s", "5m", "1d". */
 static const char *
 dur_text(int64_t ms, char *buf, size_t len)
 {
 	static const struct { int64_t ms; const char *unit; } units[] = {
-		{ 86400000, "d" }, { 3600000, "h" }, { 1000, "s" },
+		{ 86400000, "d" }, { 3600000, "h" }, { 60000, "m" }, { 1000, "s" },
 	};
 
+	/* A minute reads better as "60s", like the other bounds in seconds. */
 	for (size_t i = 0; ms != 0 && i < sizeof(units) / sizeof(units[0]); i++)
-		if (ms % units[i].ms == 0 && (units[i].ms != 1000 || ms < 60 * 60 * 1000)) {
+		if (ms % units[i].ms == 0 && (units[i].ms != 60000 || ms > 60000)) {
 			snprintf(buf, len, "%lld%s", (long long)(ms / units[i].ms), units[i].unit);
 			return buf;
 		}
@@ -264,6 +272,51 @@ conf_get_str(struct conf_loader *L, const struct conf_slot *slot, const char *ct
 }
 
 bool
+conf_get_size(struct conf_loader *L, const struct conf_slot *slot, const char *ctx,
+    const char *key, int64_t lo, int64_t hi, int64_t def, int64_t *ret)
+{
+	char a[32], b[32], shown[32];
+	const char *text;
+	long long v = 0;
+	int64_t bytes = 0;
+	size_t n;
+	int rc;
+
+	if (slot->s == NULL) {
+		*ret = def;
+		return !slot->present;
+	}
+	if (config_setting_type(slot->s) == CONFIG_TYPE_STRING) {
+		text = config_setting_get_string(slot->s);
+		rc = size_parse(text, &bytes);
+		if (rc == -ERANGE || (rc == 0 && (bytes < lo || bytes > hi))) {
+			conf_err(L, slot->s, "%s%s%s '%s' out of range %s..%s", CTX(ctx), key, text,
+			    size_format(lo, a, sizeof(a)), size_format(hi, b, sizeof(b)));
+			return false;
+		}
+		if (rc == 0) {
+			*ret = bytes;
+			return true;
+		}
+		n = strspn(text, "0123456789");
+		if (n == 0 || text[n] != '\0') {
+			conf_err(L, slot->s, "%s%s%s '%s' is not a size: a whole number and a unit, "
+			    "one of " SIZE_UNITS, CTX(ctx), key, text);
+			return false;
+		}
+		v = n <= 18 ? strtoll(text, NULL, 10) : 0;
+		snprintf(shown, sizeof(shown), "'%.24s'", text);
+	} else {
+		v = int_value(slot->s);
+		snprintf(shown, sizeof(shown), "%lld", v);
+	}
+	/* Bytes, or megabytes?  Only the operator can say. */
+	conf_err(L, slot->s, "%s%s%s %s needs a unit, as in \"%lldMB\": one of " SIZE_UNITS,
+	    CTX(ctx), key, shown, v > 0 ? v : 500);
+	return false;
+}
+
+bool
 conf_get_bool(struct conf_loader *L, const struct conf_slot *slot, bool def, bool *ret)
 {
 	(void)L;
@@ -302,9 +355,8 @@ conf_group_name(const config_setting_t *g, bool snake, size_t max)
 	return s != NULL && conf_name_ok(s, snake, max) ? s : NULL;
 }
 
-/* Index of text in names[] (n of them), or -1. */
-static int
-one_of(const char *text, const char *const *names, size_t n)
+int
+conf_one_of(const char *text, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(text, names[i]) == 0)
@@ -399,7 +451,7 @@ check_serial(struct conf_loader *L, const struct conf_slot *k, const char *ctx,
 	}
 	b->parity = 'N';
 	if (conf_get_str(L, &k[BUS_PARITY], ctx, "parity", sizeof(parity), "none", parity)) {
-		int i = one_of(parity, parities, 3);
+		int i = conf_one_of(parity, parities, 3);
 
 		if (i < 0)
 			conf_err(L, k[BUS_PARITY].s, "%s: parity '%s' is not 'none', 'even' or 'odd'",
@@ -467,7 +519,7 @@ check_bus(struct conf_loader *L, const config_setting_t *g, size_t index, struct
 	}
 	if (conf_require(L, g, ctx, &k[BUS_TYPE], "type") &&
 	    conf_get_str(L, &k[BUS_TYPE], ctx, "type", sizeof(type), NULL, type)) {
-		t = one_of(type, bus_types, 3);
+		t = conf_one_of(type, bus_types, 3);
 		if (t < 0)
 			conf_err(L, k[BUS_TYPE].s, "%s: type '%s' is not 'rtu', 'tcp' or 'rtu-over-tcp'",
 			    ctx, type);
@@ -552,38 +604,50 @@ check_buses(struct conf_loader *L, const config_setting_t *list, struct conf *c)
 
 /* ---- store and control ------------------------------------------------ */
 
-/* A path as given, relative ones taken from the main file's directory. */
-static void
-get_path(struct conf_loader *L, const struct conf_slot *slot, const char *ctx, const char *key,
-    const char *def, char *buf, size_t max)
+bool
+conf_get_path(struct conf_loader *L, const struct conf_slot *slot, const char *ctx,
+    const char *key, const char *def, char *buf, size_t max)
 {
 	char *joined;
+	bool ok;
 
+	if (slot->s == NULL && def == NULL) {
+		buf[0] = '\0';
+		return !slot->present;
+	}
 	if (!conf_get_str(L, slot, ctx, key, CONF_PATH_MAX, def, buf))
-		return;
+		return false;
 	if (buf[0] == '\0') {
 		conf_err(L, slot->s, "%s: %s must not be empty", ctx, key);
-		return;
+		return false;
 	}
 	joined = conf_join(L->dir, buf);
 	if (joined == NULL) {
 		L->oom = true;
-		return;
+		return false;
 	}
-	if (strlen(joined) >= max)
+	ok = strlen(joined) < max;
+	if (!ok) {
 		conf_err(L, slot->s, "%s: %s '%s' is longer than %zu characters", ctx, key, joined,
 		    max - 1);
-	else
+		buf[0] = '\0';
+	} else {
 		memcpy(buf, joined, strlen(joined) + 1);
+	}
 	free(joined);
+	return ok;
 }
 
-enum { SO_PATH, SO_RETENTION, SO_COMMIT, SO_NKEYS };
+enum { SO_PATH, SO_RETENTION, SO_COMMIT, SO_MAX_SIZE, SO_NKEYS };
 static const struct conf_key store_keys[SO_NKEYS] = {
 	[SO_PATH] = { "path", CK_STRING },
 	[SO_RETENTION] = { "retention", CK_DURATION },
 	[SO_COMMIT] = { "commit_interval", CK_DURATION },
+	[SO_MAX_SIZE] = { "max_size", CK_SIZE },
 };
+
+#define STORE_SIZE_MIN	1000000LL		/* 1MB */
+#define STORE_SIZE_MAX	1000000000000LL		/* 1TB */
 
 static void
 check_store(struct conf_loader *L, const config_setting_t *g, struct conf_store *st)
@@ -593,11 +657,15 @@ check_store(struct conf_loader *L, const config_setting_t *g, struct conf_store 
 	memset(k, 0, sizeof(k));
 	if (g != NULL)
 		conf_walk_group(L, g, "store", store_keys, SO_NKEYS, k);
-	get_path(L, &k[SO_PATH], "store", "path", CONF_DEFAULT_STORE, st->path, sizeof(st->path));
+	conf_get_path(L, &k[SO_PATH], "store", "path", CONF_DEFAULT_STORE, st->path,
+	    sizeof(st->path));
 	conf_get_dur(L, &k[SO_RETENTION], "store", "retention", 0, 36500LL * 86400000,
 	    3650LL * 86400000, &st->retention_ms);
 	conf_get_dur(L, &k[SO_COMMIT], "store", "commit_interval", 0, 60000, 1000,
 	    &st->commit_interval_ms);
+	/* No cap unless given; "0B" is no way to say so, leaving the key out is. */
+	conf_get_size(L, &k[SO_MAX_SIZE], "store", "max_size", STORE_SIZE_MIN, STORE_SIZE_MAX, 0,
+	    &st->max_size_bytes);
 }
 
 enum { CO_SOCKET, CO_NKEYS };
@@ -615,23 +683,28 @@ check_control(struct conf_loader *L, const config_setting_t *g, struct conf *c)
 	if (g != NULL)
 		conf_walk_group(L, g, "control", control_keys, CO_NKEYS, k);
 	/* The socket's path must fit in a Unix socket address. */
-	get_path(L, &k[CO_SOCKET], "control", "socket", CONF_DEFAULT_CONTROL, c->control_socket,
-	    max < sizeof(c->control_socket) ? max : sizeof(c->control_socket));
+	conf_get_path(L, &k[CO_SOCKET], "control", "socket", CONF_DEFAULT_CONTROL,
+	    c->control_socket, max < sizeof(c->control_socket) ? max : sizeof(c->control_socket));
 }
 
 /* ---- the top level ---------------------------------------------------- */
 
-enum { TOP_STATION, TOP_BUSES, TOP_DEVICES, TOP_STORE, TOP_CONTROL, TOP_NKEYS };
+enum {
+	TOP_STATION, TOP_BUSES, TOP_DEVICES, TOP_STORE, TOP_CONTROL, TOP_MQTT, TOP_INFLUXDB,
+	TOP_NKEYS
+};
 static const struct conf_key top_keys[TOP_NKEYS] = {
 	[TOP_STATION] = { "station", CK_GROUP },
 	[TOP_BUSES] = { "buses", CK_LIST },
 	[TOP_DEVICES] = { "devices", CK_LIST },
 	[TOP_STORE] = { "store", CK_GROUP },
 	[TOP_CONTROL] = { "control", CK_GROUP },
+	[TOP_MQTT] = { "mqtt", CK_GROUP },
+	[TOP_INFLUXDB] = { "influxdb", CK_GROUP },
 };
 
 /* In the SPEC, not in this version yet: refused, never silently ignored. */
-static const char *const unsupported[] = { "mqtt", "influxdb", "alerts", "notify" };
+static const char *const unsupported[] = { "alerts", "notify" };
 
 void
 conf_check(struct conf_loader *L, const config_t *cfg, struct conf *c)
@@ -648,7 +721,7 @@ conf_check(struct conf_loader *L, const config_t *cfg, struct conf *c)
 
 		if (name == NULL)
 			continue;
-		if (one_of(name, unsupported, sizeof(unsupported) / sizeof(unsupported[0])) >= 0) {
+		if (conf_one_of(name, unsupported, sizeof(unsupported) / sizeof(*unsupported)) >= 0) {
 			conf_err(L, m, "'%s' is not supported by this version of lakewatchd", name);
 			continue;
 		}
@@ -683,4 +756,9 @@ conf_check(struct conf_loader *L, const config_t *cfg, struct conf *c)
 		conf_check_devices(L, k[TOP_DEVICES].s, c);
 	check_store(L, k[TOP_STORE].s, &c->store);
 	check_control(L, k[TOP_CONTROL].s, c);
+	/* After the station: the MQTT client id is made from its id. */
+	if (k[TOP_MQTT].s != NULL)
+		conf_check_mqtt(L, k[TOP_MQTT].s, c);
+	if (k[TOP_INFLUXDB].s != NULL)
+		conf_check_influx(L, k[TOP_INFLUXDB].s, c);
 }

@@ -3,8 +3,8 @@
  * What the configuration loader's own files share, and nothing else includes:
  * the loader state with its error list, and the passes.  conf.c reads the
  * text and runs the passes, conf_scan.c checks the text before libconfig sees
- * it, conf_check.c and conf_device.c walk the parsed settings against the
- * schema and fill struct conf.
+ * it, conf_check.c, conf_device.c and conf_forward.c walk the parsed
+ * settings against the schema and fill struct conf.
  */
 #ifndef LW_CONF_IMPL_H
 #define LW_CONF_IMPL_H
@@ -102,8 +102,9 @@ size_t	 conf_scan(struct conf_loader *, size_t file, const char *text, size_t le
 void	 conf_check(struct conf_loader *, const config_t *, struct conf *c);
 
 /*
- * Helpers shared by conf_check.c and conf_device.c: each member of a group is
- * checked against a table of keys with the type it must have.
+ * Helpers shared by conf_check.c, conf_device.c and conf_forward.c: each
+ * member of a group is checked against a table of keys with the type it must
+ * have.
  */
 enum conf_kind {
 	CK_STRING,		/* "text" */
@@ -111,6 +112,7 @@ enum conf_kind {
 	CK_NUMBER,		/* 12 or 1.5 */
 	CK_BOOL,		/* true, false */
 	CK_DURATION,		/* "30s" */
+	CK_SIZE,		/* "500MB"; an integer too, to be told it needs a unit */
 	CK_GROUP,		/* { ... } */
 	CK_LIST,		/* ( ... ) */
 };
@@ -148,7 +150,20 @@ bool	 conf_get_dur(struct conf_loader *, const struct conf_slot *, const char *c
 	     const char *key, int64_t lo, int64_t hi, int64_t def, int64_t *ret);
 bool	 conf_get_str(struct conf_loader *, const struct conf_slot *, const char *ctx,
 	     const char *key, size_t max, const char *def, char *buf);
+bool	 conf_get_size(struct conf_loader *, const struct conf_slot *, const char *ctx,
+	     const char *key, int64_t lo, int64_t hi, int64_t def, int64_t *ret);
 bool	 conf_get_bool(struct conf_loader *, const struct conf_slot *, bool def, bool *ret);
+
+/*
+ * A path, a relative one taken from the main file's directory, into buf (max
+ * bytes, at most CONF_PATH_MAX).  It must not be empty.  def NULL makes the
+ * key optional: buf is then "" when it is absent.
+ */
+bool	 conf_get_path(struct conf_loader *, const struct conf_slot *, const char *ctx,
+	     const char *key, const char *def, char *buf, size_t max);
+
+/* Index of text in names[] (n of them), or -1. */
+int	 conf_one_of(const char *text, const char *const *names, size_t n);
 
 /* A name made of [a-z0-9_-] (lower) or [a-z][a-z0-9_]* (snake), 1..max-1 bytes. */
 bool	 conf_name_ok(const char *, bool snake, size_t max);
@@ -158,5 +173,9 @@ const char *conf_group_name(const config_setting_t *g, bool snake, size_t max);
 
 /* conf_device.c: the devices list, once the buses are known. */
 void	 conf_check_devices(struct conf_loader *, const config_setting_t *list, struct conf *c);
+
+/* conf_forward.c: the mqtt and influxdb groups, once the station is known. */
+void	 conf_check_mqtt(struct conf_loader *, const config_setting_t *g, struct conf *c);
+void	 conf_check_influx(struct conf_loader *, const config_setting_t *g, struct conf *c);
 
 #endif

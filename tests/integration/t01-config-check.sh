@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # lakewatchd -n: every shipped example passes; a bad file gets every error as
-# FILE:LINE: message and exit status 1; a syntax error and a missing file are
+# FILE:LINE: message and exit status 1; the forwarders' settings are checked
+# without their secret files; a syntax error and a missing file are
 # reported, never a crash.
 . "$(dirname "$0")/lib.sh"
 
@@ -29,6 +30,39 @@ check "unknown model is reported" grep -q "^$T/bad.conf:6: .*no-such-model" <<<"
 check_eq "every error is on its own FILE:LINE: line" 0 \
 	"$(grep -cv "^$T/bad.conf:[0-9]*: " <<<"$out")"
 check "no 'configuration OK' on errors" bash -c "! grep -q 'configuration OK' <<<\"\$1\"" _ "$out"
+
+# The forwarders' secret and certificate files are not opened by -n: a file
+# checks on a machine that does not hold them.
+cat >"$T/forward-ok.conf" <<CONF
+station = { id = "pp-06"; };
+buses = ( { name = "rs485"; type = "rtu"; device = "/dev/null"; } );
+devices = ( { name = "sonde"; bus = "rs485"; unit = 1; model = "insitu-at400"; } );
+store = { path = "$T/lw.db"; max_size = "64MiB"; };
+mqtt = { host = "127.0.0.1"; username = "pp-06"; password_file = "$T/no-such.password";
+  tls = { ca_file = "$T/no-such-ca.pem"; }; };
+influxdb = { url = "http://127.0.0.1:8086"; org = "lakewatch"; bucket = "poopo";
+  token_file = "$T/no-such.token"; };
+CONF
+out=$("$LW_BIN/lakewatchd" -n -c "$T/forward-ok.conf" 2>&1); rc=$?
+check_eq "mqtt and influxdb with absent secret files pass -n" "0 configuration OK" "$rc $out"
+
+cat >"$T/forward-bad.conf" <<'CONF'
+station = { id = "pp-06"; };
+buses = ( { name = "rs485"; type = "rtu"; device = "/dev/null"; } );
+devices = ( { name = "sonde"; bus = "rs485"; unit = 1; model = "insitu-at400"; } );
+store = { max_size = 500; };
+mqtt = { host = "127.0.0.1"; topic_root = "lake/+"; password_file = "mqtt.password"; };
+influxdb = { url = "http://127.0.0.1:8086/write"; database = "lakewatch"; bucket = "poopo"; };
+CONF
+out=$("$LW_BIN/lakewatchd" -n -c "$T/forward-bad.conf" 2>&1); rc=$?
+check_eq "bad forwarder settings exit 1" 1 "$rc"
+check "max_size without a unit names file and line" grep -q "^$T/forward-bad.conf:4: store: max_size 500 needs a unit" <<<"$out"
+check "a wildcard in topic_root is reported" grep -q "^$T/forward-bad.conf:5: mqtt: topic_root 'lake/+'" <<<"$out"
+check "password_file without username is reported" grep -q "^$T/forward-bad.conf:5: mqtt: 'password_file' without 'username'" <<<"$out"
+check "a url with the API path is reported" grep -q "^$T/forward-bad.conf:6: influxdb: url .* without '/write'" <<<"$out"
+check "database and bucket together are reported" grep -q "^$T/forward-bad.conf:6: influxdb: 'database' is for api 'v1'" <<<"$out"
+check_eq "every forwarder error is on its own FILE:LINE: line" 0 \
+	"$(grep -cv "^$T/forward-bad.conf:[0-9]*: " <<<"$out")"
 
 printf 'station = { id = "x" \n buses = ( ;\n' >"$T/syntax.conf"
 out=$("$LW_BIN/lakewatchd" -n -c "$T/syntax.conf" 2>&1); rc=$?

@@ -352,6 +352,283 @@ test_defaults(void)
 	conf_free(c);
 }
 
+/* Both forwarders with every key; paths relative to the file's directory. */
+static const char forward_text[] =
+	ST BUS DEV
+	"store = { max_size = \"512MiB\"; };\n"
+	"mqtt = {\n"							/* 5 */
+	"  host = \"broker.example\"; port = 1884; client_id = \"pp06-buoy\";\n"
+	"  keepalive = \"2m\"; qos = 2; retain = false; topic_root = \"bolivia/poopo\";\n"
+	"  username = \"pp-06\"; password_file = \"secrets/mqtt.password\"; protocol = \"5\";\n"
+	"  max_inflight = 20; connect_timeout = \"30s\";\n"
+	"  tls = { ca_file = \"/etc/ssl/ca.pem\"; ca_path = \"certs\"; cert_file = \"pp-06.crt\";\n"
+	"    key_file = \"/etc/lakewatch/pp-06.key\"; verify_hostname = false; min_version = \"1.3\"; };\n"
+	"};\n"
+	"influxdb = {\n"						/* 13 */
+	"  url = \"https://influx.example:8443/influx//\"; api = \"v1\"; database = \"lakewatch\";\n"
+	"  retention_policy = \"ten_years\"; username = \"writer\"; password_file = \"influx.password\";\n"
+	"  batch_size = 100000; flush_interval = \"0s\"; gzip = false; timeout = \"10m\";\n"
+	"  tls_verify = false; ca_file = \"ca/influx.pem\";\n"
+	"};\n";
+
+static void
+test_forwarders(void)
+{
+	struct conf *c = load_ok("mqtt and influxdb", "forward.conf", forward_text);
+	const struct conf_mqtt *m;
+	const struct conf_influx *in;
+	char want[256];
+
+	if (c != NULL) {
+		m = &c->mqtt;
+		in = &c->influx;
+		CHECK_EQ_INT(512LL << 20, c->store.max_size_bytes, "store max_size 512MiB");
+		CHECK(m->enabled, "mqtt enabled");
+		CHECK_EQ_INT(5, m->line, "mqtt line");
+		CHECK_EQ_STR("broker.example", m->host, "mqtt host");
+		CHECK_EQ_INT(1884, m->port, "mqtt port");
+		CHECK_EQ_STR("pp06-buoy", m->client_id, "mqtt client_id");
+		CHECK_EQ_INT(120000, m->keepalive_ms, "mqtt keepalive");
+		CHECK_EQ_INT(2, m->qos, "mqtt qos");
+		CHECK(!m->retain, "mqtt retain false");
+		CHECK_EQ_STR("bolivia/poopo", m->topic_root, "mqtt topic_root");
+		CHECK_EQ_STR("pp-06", m->username, "mqtt username");
+		snprintf(want, sizeof(want), "%s/secrets/mqtt.password", dir);
+		CHECK_EQ_STR(want, m->password_file, "mqtt password_file from the file's directory");
+		CHECK_EQ_INT(CONF_MQTT_V5, m->protocol, "mqtt protocol 5");
+		CHECK_EQ_INT(20, m->max_inflight, "mqtt max_inflight");
+		CHECK_EQ_INT(30000, m->connect_timeout_ms, "mqtt connect_timeout");
+		CHECK(m->tls, "mqtt tls");
+		CHECK_EQ_STR("/etc/ssl/ca.pem", m->tls_ca_file, "mqtt tls ca_file");
+		snprintf(want, sizeof(want), "%s/certs", dir);
+		CHECK_EQ_STR(want, m->tls_ca_path, "mqtt tls ca_path from the file's directory");
+		snprintf(want, sizeof(want), "%s/pp-06.crt", dir);
+		CHECK_EQ_STR(want, m->tls_cert_file, "mqtt tls cert_file from the file's directory");
+		CHECK_EQ_STR("/etc/lakewatch/pp-06.key", m->tls_key_file, "mqtt tls key_file");
+		CHECK(!m->tls_verify_hostname, "mqtt tls verify_hostname false");
+		CHECK_EQ_STR("tlsv1.3", m->tls_version, "mqtt tls min_version as libmosquitto names it");
+
+		CHECK(in->enabled, "influxdb enabled");
+		CHECK_EQ_INT(13, in->line, "influxdb line");
+		CHECK_EQ_STR("https://influx.example:8443/influx", in->url, "influxdb url, trailing '/'s off");
+		CHECK_EQ_INT(CONF_INFLUX_V1, in->api, "influxdb api v1");
+		CHECK_EQ_STR("lakewatch", in->database, "influxdb database");
+		CHECK_EQ_STR("ten_years", in->retention_policy, "influxdb retention_policy");
+		CHECK_EQ_STR("writer", in->username, "influxdb username");
+		snprintf(want, sizeof(want), "%s/influx.password", dir);
+		CHECK_EQ_STR(want, in->password_file, "influxdb password_file from the file's directory");
+		CHECK_EQ_STR("", in->org, "influxdb v1: no org");
+		CHECK_EQ_STR("", in->bucket, "influxdb v1: no bucket");
+		CHECK_EQ_STR("", in->token_file, "influxdb v1: no token_file");
+		CHECK_EQ_INT(100000, in->batch_size, "influxdb batch_size");
+		CHECK_EQ_INT(0, in->flush_interval_ms, "influxdb flush_interval 0s");
+		CHECK(!in->gzip, "influxdb gzip false");
+		CHECK_EQ_INT(600000, in->timeout_ms, "influxdb timeout");
+		CHECK(!in->tls_verify, "influxdb tls_verify false");
+		snprintf(want, sizeof(want), "%s/ca/influx.pem", dir);
+		CHECK_EQ_STR(want, in->ca_file, "influxdb ca_file from the file's directory");
+	}
+	conf_free(c);
+
+	/* The defaults. */
+	c = load_ok("mqtt and influxdb defaults", "forward-defaults.conf", ST BUS DEV
+	    "mqtt = { host = \"127.0.0.1\"; };\n"
+	    "influxdb = { url = \"http://127.0.0.1:8086/\"; database = \"lakewatch\"; };\n");
+	if (c != NULL) {
+		m = &c->mqtt;
+		in = &c->influx;
+		CHECK_EQ_INT(0, c->store.max_size_bytes, "store max_size: no cap by default");
+		CHECK(m->enabled, "mqtt enabled");
+		CHECK_EQ_INT(4, m->line, "mqtt line");
+		CHECK_EQ_INT(1883, m->port, "mqtt default port 1883");
+		CHECK_EQ_STR("lakewatch-pp-06", m->client_id, "mqtt client_id from the station id");
+		CHECK_EQ_INT(60000, m->keepalive_ms, "mqtt default keepalive 60s");
+		CHECK_EQ_INT(1, m->qos, "mqtt default qos 1");
+		CHECK(m->retain, "mqtt retained by default");
+		CHECK_EQ_STR("lakewatch", m->topic_root, "mqtt default topic_root");
+		CHECK_EQ_STR("", m->username, "mqtt no username");
+		CHECK_EQ_STR("", m->password_file, "mqtt no password_file");
+		CHECK_EQ_INT(CONF_MQTT_V311, m->protocol, "mqtt default protocol 3.1.1");
+		CHECK_EQ_INT(1000, m->max_inflight, "mqtt default max_inflight");
+		CHECK_EQ_INT(10000, m->connect_timeout_ms, "mqtt default connect_timeout");
+		CHECK(!m->tls, "mqtt no tls");
+		CHECK_EQ_STR("", m->tls_ca_file, "mqtt no tls ca_file");
+		CHECK(m->tls_verify_hostname, "mqtt tls verify_hostname by default");
+		CHECK_EQ_STR("tlsv1.2", m->tls_version, "mqtt default tls version");
+
+		CHECK(in->enabled, "influxdb enabled");
+		CHECK_EQ_STR("http://127.0.0.1:8086", in->url, "influxdb url, trailing '/' off");
+		CHECK_EQ_INT(CONF_INFLUX_V1, in->api, "influxdb api v1 from database");
+		CHECK_EQ_STR("", in->retention_policy, "influxdb no retention_policy");
+		CHECK_EQ_STR("", in->username, "influxdb no username");
+		CHECK_EQ_STR("", in->password_file, "influxdb no password_file");
+		CHECK_EQ_INT(5000, in->batch_size, "influxdb default batch_size");
+		CHECK_EQ_INT(10000, in->flush_interval_ms, "influxdb default flush_interval");
+		CHECK(in->gzip, "influxdb gzip by default");
+		CHECK_EQ_INT(10000, in->timeout_ms, "influxdb default timeout");
+		CHECK(in->tls_verify, "influxdb tls_verify by default");
+		CHECK_EQ_STR("", in->ca_file, "influxdb no ca_file");
+	}
+	conf_free(c);
+
+	/* Neither group: both off. */
+	c = load_ok("no forwarders", "forward-none.conf", ST BUS DEV);
+	if (c != NULL) {
+		CHECK(!c->mqtt.enabled, "no mqtt group: mqtt off");
+		CHECK(!c->influx.enabled, "no influxdb group: influxdb off");
+	}
+	conf_free(c);
+
+	/* TLS moves the default port; a client certificate comes with its key. */
+	c = load_ok("mqtt tls defaults", "forward-tls.conf", ST BUS DEV
+	    "mqtt = { host = \"broker.example\";\n tls = { ca_path = \"/etc/ssl/certs\"; }; };\n");
+	if (c != NULL) {
+		m = &c->mqtt;
+		CHECK(m->tls, "mqtt tls");
+		CHECK_EQ_INT(8883, m->port, "mqtt default port 8883 with tls");
+		CHECK_EQ_STR("", m->tls_ca_file, "mqtt tls no ca_file");
+		CHECK_EQ_STR("/etc/ssl/certs", m->tls_ca_path, "mqtt tls ca_path");
+		CHECK_EQ_STR("", m->tls_cert_file, "mqtt tls no cert_file");
+		CHECK_EQ_STR("", m->tls_key_file, "mqtt tls no key_file");
+		CHECK(m->tls_verify_hostname, "mqtt tls verify_hostname by default");
+		CHECK_EQ_STR("tlsv1.2", m->tls_version, "mqtt tls default min_version");
+	}
+	conf_free(c);
+	c = load_ok("mqtt tls on port 1883, username without password", "forward-tls2.conf", ST BUS DEV
+	    "mqtt = { host = \"h\"; port = 1883; username = \"u\";\n"
+	    " tls = { ca_file = \"ca.pem\"; min_version = \"1.2\"; }; };\n");
+	if (c != NULL) {
+		CHECK_EQ_INT(1883, c->mqtt.port, "mqtt tls: an explicit port wins");
+		CHECK_EQ_STR("u", c->mqtt.username, "mqtt username without password_file");
+	}
+	conf_free(c);
+	/* A station id of the longest kind still makes a client id. */
+	c = load_ok("mqtt client_id from a long station id", "forward-long.conf",
+	    "station = { id = \"abcdefghijabcdefghijabcdefghijabcdefghijabcdefg\"; };\n" BUS DEV
+	    "mqtt = { host = \"h\"; qos = 0; keepalive = \"65535s\"; };\n");
+	if (c != NULL) {
+		CHECK_EQ_STR("lakewatch-abcdefghijabcdefghijabcdefghijabcdefghijabcdefg",
+		    c->mqtt.client_id, "mqtt client_id from a 47-character station id");
+		CHECK_EQ_INT(0, c->mqtt.qos, "mqtt qos 0");
+		CHECK_EQ_INT(65535000, c->mqtt.keepalive_ms, "mqtt keepalive at MQTT's limit");
+	}
+	conf_free(c);
+
+	/* InfluxDB 2.x: api from the bucket, or said; a token is optional. */
+	c = load_ok("influxdb v2", "forward-v2.conf", ST BUS DEV
+	    "influxdb = { url = \"http://[::1]:8086\"; org = \"lakewatch\"; bucket = \"poopo\";\n"
+	    " token_file = \"/etc/lakewatch/influxdb.token\"; };\n");
+	if (c != NULL) {
+		in = &c->influx;
+		CHECK_EQ_INT(CONF_INFLUX_V2, in->api, "influxdb api v2 from bucket");
+		CHECK_EQ_STR("http://[::1]:8086", in->url, "influxdb IPv6 url");
+		CHECK_EQ_STR("lakewatch", in->org, "influxdb org");
+		CHECK_EQ_STR("poopo", in->bucket, "influxdb bucket");
+		CHECK_EQ_STR("/etc/lakewatch/influxdb.token", in->token_file, "influxdb token_file");
+		CHECK_EQ_STR("", in->database, "influxdb v2: no database");
+	}
+	conf_free(c);
+	c = load_ok("influxdb api v2 without a token", "forward-v2b.conf", ST BUS DEV
+	    "influxdb = { url = \"https://influx.example\"; api = \"v2\"; org = \"o\"; bucket = \"b\";\n"
+	    " flush_interval = \"1h\"; batch_size = 1; timeout = \"1s\"; };\n");
+	if (c != NULL) {
+		in = &c->influx;
+		CHECK_EQ_INT(CONF_INFLUX_V2, in->api, "influxdb api v2 as said");
+		CHECK_EQ_STR("", in->token_file, "influxdb v2 without token_file");
+		CHECK_EQ_INT(3600000, in->flush_interval_ms, "influxdb flush_interval 1h");
+		CHECK_EQ_INT(1, in->batch_size, "influxdb batch_size 1");
+		CHECK_EQ_INT(1000, in->timeout_ms, "influxdb timeout 1s");
+		CHECK(in->tls_verify, "influxdb https: tls_verify by default");
+	}
+	conf_free(c);
+
+	/* Sizes at the edges of the range. */
+	c = load_ok("store max_size 1MB", "size-min.conf", ST BUS DEV "store = { max_size = \"1MB\"; };\n");
+	CHECK(c != NULL && c->store.max_size_bytes == 1000000, "store max_size 1MB");
+	conf_free(c);
+	c = load_ok("store max_size 1TB", "size-max.conf", ST BUS DEV "store = { max_size = \"1TB\"; };\n");
+	CHECK(c != NULL && c->store.max_size_bytes == 1000000000000LL, "store max_size 1TB");
+	conf_free(c);
+	c = load_ok("store max_size 2GB", "size-2gb.conf", ST BUS DEV "store = { max_size = \"2GB\"; };\n");
+	CHECK(c != NULL && c->store.max_size_bytes == 2000000000LL, "store max_size 2GB");
+	conf_free(c);
+}
+
+/* The InfluxDB url: what is taken, as it is kept, and what is refused, with the message. */
+static void
+test_urls(void)
+{
+	static const struct {
+		const char	*url;
+		const char	*want;		/* the url kept, or the message after "@:4: " */
+		bool		 ok;
+	} urls[] = {
+		{ "http://h", "http://h", true },
+		{ "http://10.0.0.2:8086", "http://10.0.0.2:8086", true },
+		{ "https://influx.example.org:443/", "https://influx.example.org:443", true },
+		{ "http://h:8086///", "http://h:8086", true },
+		{ "http://[fe80::1]:8086/influx//", "http://[fe80::1]:8086/influx", true },
+		{ "https://proxy.example/a/b", "https://proxy.example/a/b", true },
+		{ "http://h/writer", "http://h/writer", true },
+		{ "http://my_influx:08086", "http://my_influx:08086", true },
+		{ "ftp://h", "influxdb: url 'ftp://h' must start with http:// or https://", false },
+		{ "h:8086", "influxdb: url 'h:8086' must start with http:// or https://", false },
+		{ "HTTP://h", "influxdb: url 'HTTP://h' must start with http:// or https://", false },
+		{ "", "influxdb: url '' must start with http:// or https://", false },
+		{ "http://", "influxdb: url 'http://' has no valid host: a name, an IPv4 address or an "
+		  "IPv6 address in brackets", false },
+		{ "http://:8086", "influxdb: url 'http://:8086' has no valid host: a name, an IPv4 "
+		  "address or an IPv6 address in brackets", false },
+		{ "http:///write", "influxdb: url 'http:///write' has no valid host: a name, an IPv4 "
+		  "address or an IPv6 address in brackets", false },
+		{ "http://h$x", "influxdb: url 'http://h$x' has no valid host: a name, an IPv4 "
+		  "address or an IPv6 address in brackets", false },
+		{ "http://[::1", "influxdb: url 'http://[::1' has no valid host: a name, an IPv4 "
+		  "address or an IPv6 address in brackets", false },
+		{ "http://[]:80", "influxdb: url 'http://[]:80' has no valid host: a name, an IPv4 "
+		  "address or an IPv6 address in brackets", false },
+		{ "http://[::1]x", "influxdb: url 'http://[::1]x' has no valid host: a name, an IPv4 "
+		  "address or an IPv6 address in brackets", false },
+		{ "http://h h", "influxdb: url 'http://h h' must be printable ASCII without spaces "
+		  "(anything else %-encoded)", false },
+		{ "http://h/a?db=lakewatch", "influxdb: url 'http://h/a?db=lakewatch' must not have a "
+		  "query or a fragment: the database, the bucket and the rest are keys of their own", false },
+		{ "http://h#top", "influxdb: url 'http://h#top' must not have a query or a fragment: the "
+		  "database, the bucket and the rest are keys of their own", false },
+		{ "http://admin:secret@h:8086", "influxdb: url 'http://admin:secret@h:8086' must not hold a "
+		  "user or a password: use 'username' and 'password_file' (api 'v1') or 'token_file' "
+		  "(api 'v2')", false },
+		{ "http://h:0", "influxdb: url 'http://h:0': port '0' out of range 1..65535", false },
+		{ "http://h:65536", "influxdb: url 'http://h:65536': port '65536' out of range 1..65535", false },
+		{ "http://h:", "influxdb: url 'http://h:': port '' out of range 1..65535", false },
+		{ "http://h:80a/", "influxdb: url 'http://h:80a/': port '80a' out of range 1..65535", false },
+		{ "http://h:0000080", "influxdb: url 'http://h:0000080': port '0000080' out of range "
+		  "1..65535", false },
+		{ "http://h:8086/write", "influxdb: url 'http://h:8086/write' must be the server's, "
+		  "without '/write': the forwarder adds the API's path", false },
+		{ "http://h:8086/api/v2/write/", "influxdb: url 'http://h:8086/api/v2/write' must be the "
+		  "server's, without '/api/v2/write': the forwarder adds the API's path", false },
+	};
+
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		char text[512], want[600], what[128];
+
+		snprintf(text, sizeof(text), ST BUS DEV "influxdb = { url = \"%s\"; database = \"d\"; };\n",
+		    urls[i].url);
+		snprintf(what, sizeof(what), "url '%s'", urls[i].url);
+		if (urls[i].ok) {
+			struct conf *c = load_ok(what, "url.conf", text);
+
+			CHECK(c != NULL && strcmp(c->influx.url, urls[i].want) == 0, "url '%s' is kept as '%s'",
+			    urls[i].url, urls[i].want);
+			conf_free(c);
+		} else {
+			snprintf(want, sizeof(want), "@:4: %s\n", urls[i].want);
+			check_errors(what, "url.conf", text, want);
+		}
+	}
+}
+
 struct error_case {
 	const char	*what;
 	const char	*text;
@@ -568,13 +845,192 @@ static const struct error_case cases[] = {
 	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	  "' is longer than 107 characters\n" },
 
+	/* The store's size cap. */
+	{ "store max_size out of range", ST BUS DEV "store = {\n max_size = \"2TB\"; };\n",
+	  "@:5: store: max_size '2TB' out of range 1MB..1TB\n" },
+	{ "store max_size below 1MB", ST BUS DEV "store = { max_size = \"999999B\"; };\n",
+	  "@:4: store: max_size '999999B' out of range 1MB..1TB\n" },
+	{ "store max_size 0B", ST BUS DEV "store = { max_size = \"0B\"; };\n",
+	  "@:4: store: max_size '0B' out of range 1MB..1TB\n" },
+	{ "store max_size too large for 64 bits", ST BUS DEV "store = { max_size = \"99999999999999999999GB\"; };\n",
+	  "@:4: store: max_size '99999999999999999999GB' out of range 1MB..1TB\n" },
+	{ "store max_size without a unit", ST BUS DEV "store = { max_size = \"500\"; };\n",
+	  "@:4: store: max_size '500' needs a unit, as in \"500MB\": one of B, kB, MB, GB, TB, KiB, MiB, GiB, TiB\n" },
+	{ "store max_size as an integer", ST BUS DEV "store = { max_size = 2048; };\n",
+	  "@:4: store: max_size 2048 needs a unit, as in \"2048MB\": one of B, kB, MB, GB, TB, KiB, MiB, GiB, TiB\n" },
+	{ "store max_size as the integer 0", ST BUS DEV "store = { max_size = 0; };\n",
+	  "@:4: store: max_size 0 needs a unit, as in \"500MB\": one of B, kB, MB, GB, TB, KiB, MiB, GiB, TiB\n" },
+	{ "store max_size with a fraction", ST BUS DEV "store = { max_size = \"1.5GB\"; };\n",
+	  "@:4: store: max_size '1.5GB' is not a size: a whole number and a unit, one of B, kB, MB, GB, TB, KiB, MiB, GiB, TiB\n" },
+	{ "store max_size with a space", ST BUS DEV "store = { max_size = \"500 MB\"; };\n",
+	  "@:4: store: max_size '500 MB' is not a size: a whole number and a unit, one of B, kB, MB, GB, TB, KiB, MiB, GiB, TiB\n" },
+	{ "store max_size mb", ST BUS DEV "store = { max_size = \"500mb\"; };\n",
+	  "@:4: store: max_size '500mb' is not a size: a whole number and a unit, one of B, kB, MB, GB, TB, KiB, MiB, GiB, TiB\n" },
+	{ "store max_size as a float", ST BUS DEV "store = { max_size = 1.5; };\n",
+	  "@:4: store: 'max_size' must be a size string such as '500MB', not a float\n" },
+
+	/* mqtt. */
+	{ "mqtt unknown keys", ST BUS DEV "mqtt = { host = \"h\"; colour = 1;\n tls = { ca_file = \"x\"; crl_file = \"y\"; }; };\n",
+	  "@:4: mqtt: unknown key 'colour'\n"
+	  "@:5: mqtt: tls: unknown key 'crl_file'\n" },
+	{ "mqtt without host", ST BUS DEV "mqtt = { port = 1883; };\n",
+	  "@:4: mqtt: missing required key 'host'\n" },
+	{ "mqtt wrong types", ST BUS DEV "mqtt = { host = 1;\n port = \"1883\";\n retain = 1;\n keepalive = 60;\n"
+	  " protocol = 5;\n tls = true; };\n",
+	  "@:4: mqtt: 'host' must be a string, not an integer\n"
+	  "@:5: mqtt: 'port' must be an integer, not a string\n"
+	  "@:6: mqtt: 'retain' must be true or false, not an integer\n"
+	  "@:7: mqtt: 'keepalive' must be a duration string such as '30s', not an integer\n"
+	  "@:8: mqtt: 'protocol' must be a string, not an integer\n"
+	  "@:9: mqtt: 'tls' must be a group { ... }, not a boolean\n" },
+	{ "mqtt as a list", ST BUS DEV "mqtt = ( );\n",
+	  "@:4: 'mqtt' must be a group { ... }, not a list\n" },
+	{ "mqtt ranges, low", ST BUS DEV "mqtt = { host = \"h\";\n port = 0;\n qos = -1;\n max_inflight = 0;\n"
+	  " keepalive = \"4s\";\n connect_timeout = \"999ms\"; };\n",
+	  "@:5: mqtt: port 0 out of range 1..65535\n"
+	  "@:6: mqtt: qos -1 out of range 0..2\n"
+	  "@:7: mqtt: max_inflight 0 out of range 1..65535\n"
+	  "@:8: mqtt: keepalive '4s' out of range 5s..65535s\n"
+	  "@:9: mqtt: connect_timeout '999ms' out of range 1s..5m\n" },
+	{ "mqtt ranges, high", ST BUS DEV "mqtt = { host = \"h\";\n port = 65536;\n qos = 3;\n max_inflight = 65536;\n"
+	  " keepalive = \"65536s\";\n connect_timeout = \"6m\"; };\n",
+	  "@:5: mqtt: port 65536 out of range 1..65535\n"
+	  "@:6: mqtt: qos 3 out of range 0..2\n"
+	  "@:7: mqtt: max_inflight 65536 out of range 1..65535\n"
+	  "@:8: mqtt: keepalive '65536s' out of range 5s..65535s\n"
+	  "@:9: mqtt: connect_timeout '6m' out of range 1s..5m\n" },
+	{ "mqtt keepalive in part of a second", ST BUS DEV "mqtt = { host = \"h\";\n keepalive = \"5500ms\"; };\n",
+	  "@:5: mqtt: keepalive '5500ms' must be whole seconds\n" },
+	{ "mqtt keepalive not a duration", ST BUS DEV "mqtt = { host = \"h\";\n keepalive = \"1 min\"; };\n",
+	  "@:5: mqtt: keepalive '1 min' is not a duration: a number and a unit, one of ms, s, m, h, d\n" },
+	{ "mqtt empty host", ST BUS DEV "mqtt = { host = \"\"; };\n",
+	  "@:4: mqtt: host must not be empty\n" },
+	{ "mqtt host as a URL", ST BUS DEV "mqtt = { host = \"mqtt://broker.example\"; };\n",
+	  "@:4: mqtt: host 'mqtt://broker.example' must be a host name or an address, without scheme, port or path\n" },
+	{ "mqtt client_id with a space", ST BUS DEV "mqtt = { host = \"h\";\n client_id = \"pp 06\"; };\n",
+	  "@:5: mqtt: client_id 'pp 06' must be printable ASCII without spaces\n" },
+	{ "mqtt client_id not ASCII", ST BUS DEV "mqtt = { host = \"h\";\n client_id = \"pp-06-\xc3\xa9\"; };\n",
+	  "@:5: mqtt: client_id 'pp-06-\xc3\xa9' must be printable ASCII without spaces\n" },
+	{ "mqtt client_id empty", ST BUS DEV "mqtt = { host = \"h\";\n client_id = \"\"; };\n",
+	  "@:5: mqtt: client_id must not be empty\n" },
+	{ "mqtt client_id too long", ST BUS DEV "mqtt = { host = \"h\";\n client_id = \""
+	  "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+	  "abcdefghijabcdefghijabcdefghijabcdefgh\"; };\n",
+	  "@:5: mqtt: client_id is longer than 127 characters\n" },
+	{ "mqtt topic_root empty", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"\"; };\n",
+	  "@:5: mqtt: topic_root must not be empty\n" },
+	{ "mqtt topic_root wildcards", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"lake/+/x\"; };\n",
+	  "@:5: mqtt: topic_root 'lake/+/x' must not hold the wildcards '+' and '#'\n" },
+	{ "mqtt topic_root #", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"lake#\"; };\n",
+	  "@:5: mqtt: topic_root 'lake#' must not hold the wildcards '+' and '#'\n" },
+	{ "mqtt topic_root leading /", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"/lakewatch\"; };\n",
+	  "@:5: mqtt: topic_root '/lakewatch' must not start or end with '/'\n" },
+	{ "mqtt topic_root trailing /", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"lakewatch/\"; };\n",
+	  "@:5: mqtt: topic_root 'lakewatch/' must not start or end with '/'\n" },
+	{ "mqtt topic_root empty level", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"bolivia//poopo\"; };\n",
+	  "@:5: mqtt: topic_root 'bolivia//poopo' must not have an empty level\n" },
+	{ "mqtt topic_root $", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"$SYS/lakewatch\"; };\n",
+	  "@:5: mqtt: topic_root '$SYS/lakewatch' must not start with '$': such topics are the broker's\n" },
+	{ "mqtt topic_root with several faults", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"/a//#\"; };\n",
+	  "@:5: mqtt: topic_root '/a//#' must not hold the wildcards '+' and '#'\n"
+	  "@:5: mqtt: topic_root '/a//#' must not start or end with '/'\n"
+	  "@:5: mqtt: topic_root '/a//#' must not have an empty level\n" },
+	{ "mqtt topic_root not UTF-8", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"lake\\xff\"; };\n",
+	  "@:5: mqtt: topic_root is not valid UTF-8\n" },
+	{ "mqtt topic_root with a control character", ST BUS DEV "mqtt = { host = \"h\";\n topic_root = \"a\\tb\"; };\n",
+	  "@:5: mqtt: topic_root contains a control character\n" },
+	{ "mqtt username empty", ST BUS DEV "mqtt = { host = \"h\";\n username = \"\"; };\n",
+	  "@:5: mqtt: username must not be empty\n" },
+	{ "mqtt username not UTF-8", ST BUS DEV "mqtt = { host = \"h\";\n username = \"\\xc3\\x28\"; };\n",
+	  "@:5: mqtt: username is not valid UTF-8\n" },
+	{ "mqtt password_file without username", ST BUS DEV "mqtt = { host = \"h\";\n password_file = \"/etc/lakewatch/mqtt.password\"; };\n",
+	  "@:5: mqtt: 'password_file' without 'username'\n" },
+	{ "mqtt password_file empty", ST BUS DEV "mqtt = { host = \"h\"; username = \"u\";\n password_file = \"\"; };\n",
+	  "@:5: mqtt: password_file must not be empty\n" },
+	{ "mqtt protocol 4", ST BUS DEV "mqtt = { host = \"h\";\n protocol = \"3.1\"; };\n",
+	  "@:5: mqtt: protocol '3.1' is not '3.1.1' or '5'\n" },
+	{ "mqtt tls without a CA", ST BUS DEV "mqtt = { host = \"h\";\n tls = { verify_hostname = true; }; };\n",
+	  "@:5: mqtt: tls: needs 'ca_file', 'ca_path' or both\n" },
+	{ "mqtt tls empty", ST BUS DEV "mqtt = { host = \"h\";\n tls = { }; };\n",
+	  "@:5: mqtt: tls: needs 'ca_file', 'ca_path' or both\n" },
+	{ "mqtt tls cert_file without key_file", ST BUS DEV "mqtt = { host = \"h\";\n tls = { ca_path = \"/etc/ssl/certs\";\n cert_file = \"c.pem\"; }; };\n",
+	  "@:6: mqtt: tls: 'cert_file' without 'key_file'\n" },
+	{ "mqtt tls key_file without cert_file", ST BUS DEV "mqtt = { host = \"h\";\n tls = { ca_file = \"ca.pem\";\n key_file = \"k.pem\"; }; };\n",
+	  "@:6: mqtt: tls: 'key_file' without 'cert_file'\n" },
+	{ "mqtt tls errors", ST BUS DEV "mqtt = { host = \"h\";\n tls = { ca_file = \"\";\n min_version = \"1.1\";\n"
+	  " verify_hostname = \"yes\"; }; };\n",
+	  "@:5: mqtt: tls: ca_file must not be empty\n"
+	  "@:6: mqtt: tls: min_version '1.1' is not '1.2' or '1.3'\n"
+	  "@:7: mqtt: tls: 'verify_hostname' must be true or false, not a string\n" },
+
+	/* influxdb. */
+	{ "influxdb unknown key", ST BUS DEV "influxdb = { url = \"http://h\"; database = \"d\";\n precision = \"s\"; };\n",
+	  "@:5: influxdb: unknown key 'precision'\n" },
+	{ "influxdb without url", ST BUS DEV "influxdb = { database = \"d\"; };\n",
+	  "@:4: influxdb: missing required key 'url'\n" },
+	{ "influxdb without database or bucket", ST BUS DEV "influxdb = { url = \"http://h:8086\"; };\n",
+	  "@:4: influxdb: needs 'database' (api 'v1', InfluxDB 1.x) or 'bucket' (api 'v2', InfluxDB 2.x)\n" },
+	{ "influxdb with database and bucket", ST BUS DEV "influxdb = { url = \"http://h:8086\";\n database = \"d\";\n bucket = \"b\"; };\n",
+	  "@:4: influxdb: 'database' is for api 'v1' (InfluxDB 1.x) and 'bucket' for api 'v2' (InfluxDB 2.x): keep one of them\n" },
+	{ "influxdb v2 keys with database", ST BUS DEV "influxdb = { url = \"http://h\"; database = \"d\";\n org = \"o\";\n token_file = \"t\"; };\n",
+	  "@:5: influxdb: 'org' is for api 'v2' (InfluxDB 2.x), but 'database' makes this api 'v1'\n"
+	  "@:6: influxdb: 'token_file' is for api 'v2' (InfluxDB 2.x), but 'database' makes this api 'v1'\n" },
+	{ "influxdb v1 keys with bucket", ST BUS DEV "influxdb = { url = \"http://h\"; org = \"o\"; bucket = \"b\";\n"
+	  " username = \"u\";\n password_file = \"p\";\n retention_policy = \"rp\"; };\n",
+	  "@:5: influxdb: 'username' is for api 'v1' (InfluxDB 1.x), but 'bucket' makes this api 'v2'\n"
+	  "@:6: influxdb: 'password_file' is for api 'v1' (InfluxDB 1.x), but 'bucket' makes this api 'v2'\n"
+	  "@:7: influxdb: 'retention_policy' is for api 'v1' (InfluxDB 1.x), but 'bucket' makes this api 'v2'\n" },
+	{ "influxdb api disagrees", ST BUS DEV "influxdb = { url = \"http://h\"; api = \"v2\";\n database = \"d\"; };\n",
+	  "@:4: influxdb: missing required key 'org'\n"
+	  "@:4: influxdb: missing required key 'bucket'\n"
+	  "@:5: influxdb: 'database' is for api 'v1' (InfluxDB 1.x), but 'api' is 'v2'\n" },
+	{ "influxdb api v1 without database", ST BUS DEV "influxdb = { url = \"http://h\"; api = \"v1\"; };\n",
+	  "@:4: influxdb: missing required key 'database'\n" },
+	{ "influxdb v2 without org", ST BUS DEV "influxdb = { url = \"http://h\"; bucket = \"b\"; };\n",
+	  "@:4: influxdb: missing required key 'org'\n" },
+	{ "influxdb api v3", ST BUS DEV "influxdb = { url = \"http://h\"; database = \"d\";\n api = \"v3\"; };\n",
+	  "@:5: influxdb: api 'v3' is not 'v1' or 'v2'\n" },
+	{ "influxdb names", ST BUS DEV "influxdb = { url = \"http://h\";\n database = \"\";\n retention_policy = \"a\\tb\";\n"
+	  " username = \"\\xe2\\x82\";\n password_file = \"\"; };\n",
+	  "@:5: influxdb: database must not be empty\n"
+	  "@:6: influxdb: retention_policy contains a control character\n"
+	  "@:7: influxdb: username is not valid UTF-8\n"
+	  "@:8: influxdb: password_file must not be empty\n" },
+	{ "influxdb v2 names", ST BUS DEV "influxdb = { url = \"http://h\";\n org = \"\";\n bucket = \""
+	  "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+	  "abcdefghijabcdefghijabcdefghijabcdefgh\";\n token_file = \"\"; };\n",
+	  "@:5: influxdb: org must not be empty\n"
+	  "@:6: influxdb: bucket is longer than 127 characters\n"
+	  "@:7: influxdb: token_file must not be empty\n" },
+	{ "influxdb password_file without username", ST BUS DEV "influxdb = { url = \"http://h\"; database = \"d\";\n"
+	  " password_file = \"/etc/lakewatch/influxdb.password\"; };\n",
+	  "@:5: influxdb: 'password_file' without 'username'\n" },
+	{ "influxdb ranges", ST BUS DEV "influxdb = { url = \"http://h\"; database = \"d\";\n batch_size = 0;\n"
+	  " flush_interval = \"61m\";\n timeout = \"999ms\"; };\n",
+	  "@:5: influxdb: batch_size 0 out of range 1..100000\n"
+	  "@:6: influxdb: flush_interval '61m' out of range 0s..1h\n"
+	  "@:7: influxdb: timeout '999ms' out of range 1s..10m\n" },
+	{ "influxdb ranges, high", ST BUS DEV "influxdb = { url = \"http://h\"; database = \"d\";\n batch_size = 100001;\n"
+	  " timeout = \"601s\"; };\n",
+	  "@:5: influxdb: batch_size 100001 out of range 1..100000\n"
+	  "@:6: influxdb: timeout '601s' out of range 1s..10m\n" },
+	{ "influxdb wrong types", ST BUS DEV "influxdb = { url = \"https://h\"; database = \"d\";\n gzip = \"yes\";\n"
+	  " batch_size = 10.5;\n tls_verify = 0;\n flush_interval = 10; };\n",
+	  "@:5: influxdb: 'gzip' must be true or false, not a string\n"
+	  "@:6: influxdb: 'batch_size' must be an integer, not a float\n"
+	  "@:7: influxdb: 'tls_verify' must be true or false, not an integer\n"
+	  "@:8: influxdb: 'flush_interval' must be a duration string such as '30s', not an integer\n" },
+	{ "influxdb TLS keys for http", ST BUS DEV "influxdb = { url = \"http://h:8086\"; database = \"d\";\n"
+	  " tls_verify = false;\n ca_file = \"ca.pem\"; };\n",
+	  "@:5: influxdb: 'tls_verify' is only for an https:// url\n"
+	  "@:6: influxdb: 'ca_file' is only for an https:// url\n" },
+	{ "influxdb as a list", ST BUS DEV "influxdb = ( );\n",
+	  "@:4: 'influxdb' must be a group { ... }, not a list\n" },
+
 	/* Not in this version. */
-	{ "mqtt", ST BUS DEV "mqtt = { host = \"127.0.0.1\"; };\n",
-	  "@:4: 'mqtt' is not supported by this version of lakewatchd\n" },
-	{ "influxdb, alerts, notify", ST BUS DEV "influxdb = { url = \"x\"; };\nalerts = ( );\nnotify = ( );\n",
-	  "@:4: 'influxdb' is not supported by this version of lakewatchd\n"
-	  "@:5: 'alerts' is not supported by this version of lakewatchd\n"
-	  "@:6: 'notify' is not supported by this version of lakewatchd\n" },
+	{ "alerts, notify", ST BUS DEV "alerts = ( );\nnotify = ( );\n",
+	  "@:4: 'alerts' is not supported by this version of lakewatchd\n"
+	  "@:5: 'notify' is not supported by this version of lakewatchd\n" },
 
 	/* Whole files. */
 	{ "an empty file", "",
@@ -876,6 +1332,8 @@ main(void)
 	}
 	test_full();
 	test_defaults();
+	test_forwarders();
+	test_urls();
 	test_errors();
 	test_nul();
 	test_include();
