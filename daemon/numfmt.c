@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shortest round-trip formatting of doubles (see numfmt.h).  printf's %.Ng
+ * is tried from 1 significant digit up until strtod gives back the same
+ * bits; 17 digits always do for an IEEE 754 double.  That is at most 17
+ * snprintf/strtod pairs, a few microseconds, which is nothing next to the
+ * network write the text is for; values that come from sensors typically
+ * need five digits or fewer.
+ *
+ * printf and strtod follow LC_NUMERIC, and a locale with a decimal comma
+ * would corrupt the line protocol.  So both run under a C locale of their
+ * own, made once (pthread_once) and switched to with uselocale() for the
+ * calling thread only: nothing the rest of the process does with setlocale
+ * changes the output, and threads do not disturb one another.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numfmt.h"
+
+/* %g prints integers below 10^15 without an exponent given the precision. */
+#define WHOLE_DIGITS	15
+
+static pthread_once_t	 c_once = PTHREAD_ONCE_INIT;
+static locale_t		 c_locale = (locale_t)0;
+
+static void
+make_c_locale(void)
+{
+	c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+/* Whether text reads back as exactly the bits of v (so -0 is not 0). */
+static bool
+reads_back(const char *text, double v)
+{
+	double back = strtod(text, NULL);
+
+	return memcmp(&back, &v, sizeof(v)) == 0;
+}
+
+int
+numfmt_double(char *buf, size_t len, double v)
+{
+	char tmp[NUMFMT_DOUBLE_MAX];
+	locale_t saved;
+	const char *e;
+	int n = -1, prec;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (!isfinite(v))
+		return -EDOM;
+	pthread_once(&c_once, make_c_locale);
+	if (c_locale == (locale_t)0)
+		return -ENOMEM;
+	saved = uselocale(c_locale);
+	for (prec = 1; prec <= 17; prec++) {
+		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (n > 0 && (size_t)n < sizeof(tmp) && reads_back(tmp, v))
+			break;
+	}
+	/*
+	 * A whole number %g gave an exponent only because it has fewer
+	 * significant digits than places ("2e+01"): write its places out.
+	 * Below 10^15 it is an exact integer, so the digits stay the same.
+	 */
+	if (prec <= 17 && (e = strchr(tmp, 'e')) != NULL) {
+		long exp10 = strtol(e + 1, NULL, 10);
+
+		if (exp10 >= prec && exp10 < WHOLE_DIGITS)
+			n = snprintf(tmp, sizeof(tmp), "%.*g", (int)exp10 + 1, v);
+	}
+	uselocale(saved);
+	if (prec > 17 || n <= 0 || (size_t)n >= sizeof(tmp))
+		return -ERANGE;		/* not for an IEEE 754 double */
+	if ((size_t)n >= len)
+		return -ENOSPC;
+	memcpy(buf, tmp, (size_t)n + 1);
+	return n;
+}
