@@ -48,6 +48,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 PROGS    := $(B)/bin/lakewatchd $(B)/bin/lakewatch $(B)/bin/lakewatch-sim
 
 .PHONY: all check check-build test demo deps fuzz install uninstall clean
+# Keep the objects of the test programs (make would delete them as intermediates).
+.SECONDARY:
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c

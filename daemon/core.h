@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The core thread: takes readings from the queue and commits them to the
- * store, a batch per transaction, and prunes readings past the retention.
- * It owns the store's writing connection.  Later stages (alert rules, waking
- * the forwarders) hang off the same loop, so alert state needs no locks.
+ * store, a batch per transaction, wakes the forwarders after each commit, and
+ * keeps the store within its retention and size cap.  It owns the store's
+ * writing connection.  Alert rules hang off the same loop, so alert state
+ * needs no locks.
  */
 #ifndef LW_CORE_H
 #define LW_CORE_H
@@ -12,6 +13,7 @@
 
 #include "queue.h"
 #include "store.h"
+#include "wake.h"
 
 struct core;
 
@@ -20,21 +22,46 @@ struct core_stats {
 	uint64_t	 commits;	/* transactions */
 	uint64_t	 failed_commits;
 	uint64_t	 dropped;	/* readings lost: queue full or store failing too long */
+	uint64_t	 pruned;	/* readings deleted past the retention or the size cap */
+	uint64_t	 pruned_unforwarded;	/* of which some forwarder had not sent yet */
+};
+
+struct core_params {
+	const char		*station;		/* copied */
+	int64_t			 retention_ms;		/* 0 keeps every reading */
+	int64_t			 commit_interval_ms;
+	int64_t			 max_size_bytes;	/* 0: no size cap */
+	/*
+	 * The cursors of the forwarders that run (names, copied; at most
+	 * CORE_MAX_CURSORS): readings past the lowest one are counted and
+	 * logged apart when the retention or the size cap deletes them.
+	 */
+	const char *const	*cursors;
+	size_t			 ncursors;
+	/* Signalled after every commit (borrowed; they outlive the core). */
+	struct wake *const	*wakes;
+	size_t			 nwakes;
 };
 
 /*
  * Start the core thread.  It takes ownership of st (closed by core_stop) and
- * borrows q, which must outlive it.  station is copied.  retention_ms 0 keeps
- * every reading.
+ * borrows q, which must outlive it.
  */
-int	 core_start(struct store *st, struct queue *q, const char *station,
-	     int64_t retention_ms, int64_t commit_interval_ms, struct core **ret);
+int	 core_start(struct store *st, struct queue *q, const struct core_params *,
+	     struct core **ret);
 
 /*
  * Close the queue, commit everything still in it, stop the thread, close the
  * store and free the core.  Readings pushed before this call are committed.
  */
 void	 core_stop(struct core *);
+
+/*
+ * Replace the cursor list (after a reload that started or stopped a
+ * forwarder).  The names are copied; at most CORE_MAX_CURSORS.
+ */
+#define CORE_MAX_CURSORS	8
+int	 core_set_cursors(struct core *, const char *const *cursors, size_t n);
 
 void	 core_get_stats(struct core *, struct core_stats *);
 int64_t	 core_heartbeat(struct core *);

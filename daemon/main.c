@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lakewatchd: the station daemon.  Loads and checks the configuration, then
- * runs one thread per bus and the core thread that commits readings to the
- * store.  The main thread only waits for signals: SIGTERM and SIGINT stop
- * cleanly (every reading already taken is committed), SIGHUP reloads the
+ * runs one thread per bus, the core thread that commits readings to the
+ * store, and a thread per forwarder (MQTT, InfluxDB) that sends the store's
+ * readings on.  The main thread only waits for signals: SIGTERM and SIGINT
+ * stop cleanly (every reading already taken is committed), SIGHUP reloads the
  * configuration (a bad file is rejected and the old one keeps running).
  */
 #include <errno.h>
@@ -16,13 +17,19 @@
 #include <string.h>
 #include <time.h>
 
+#include <curl/curl.h>
+#include <mosquitto.h>
+
 #include "bus.h"
 #include "conf.h"
 #include "core.h"
+#include "influxfwd.h"
 #include "log.h"
+#include "mqttfwd.h"
 #include "poll.h"
 #include "queue.h"
 #include "store.h"
+#include "wake.h"
 
 #define QUEUE_CAPACITY	16384	/* readings between the bus threads and the store */
 
@@ -160,9 +167,71 @@ stop_buses(const struct conf *conf, struct bus **buses)
 	}
 }
 
+/* The forwarders and the wake-ups the core gives them; owned by run(). */
+struct forwarders {
+	struct wake		*mqtt_wake;
+	struct wake		*influx_wake;
+	struct mqttfwd		*mqtt;
+	struct influxfwd	*influx;
+};
+
+/* Tell the core which cursors the running forwarders keep. */
+static void
+set_cursors(struct core *core, const struct forwarders *fw)
+{
+	const char *names[2];
+	size_t n = 0;
+
+	if (fw->mqtt != NULL)
+		names[n++] = MQTTFWD_CURSOR;
+	if (fw->influx != NULL)
+		names[n++] = INFLUXFWD_CURSOR;
+	core_set_cursors(core, names, n);
+}
+
+/*
+ * Start the forwarders conf enables, and stop those it does not; with old
+ * given (a reload), one whose configuration did not change keeps running.
+ * The groups are compared whole: struct conf is zeroed before loading.
+ */
+static void
+update_forwarders(const struct conf *conf, const struct conf *old, struct forwarders *fw)
+{
+	bool same_station = old != NULL && strcmp(old->station.id, conf->station.id) == 0 &&
+	    strcmp(old->store.path, conf->store.path) == 0;
+	int rc;
+
+	if (fw->mqtt != NULL && !(same_station && conf->mqtt.enabled &&
+	    memcmp(&old->mqtt, &conf->mqtt, sizeof(conf->mqtt)) == 0)) {
+		mqttfwd_stop(fw->mqtt);
+		fw->mqtt = NULL;
+	}
+	if (fw->mqtt == NULL && conf->mqtt.enabled &&
+	    (rc = mqttfwd_start(conf, fw->mqtt_wake, &fw->mqtt)) != 0)
+		log_err("mqtt: cannot start the forwarder: %s", strerror(-rc));
+	if (fw->influx != NULL && !(same_station && conf->influx.enabled &&
+	    memcmp(&old->influx, &conf->influx, sizeof(conf->influx)) == 0)) {
+		influxfwd_stop(fw->influx);
+		fw->influx = NULL;
+	}
+	if (fw->influx == NULL && conf->influx.enabled &&
+	    (rc = influxfwd_start(conf, fw->influx_wake, &fw->influx)) != 0)
+		log_err("influxdb: cannot start the forwarder: %s", strerror(-rc));
+}
+
+static void
+stop_forwarders(struct forwarders *fw)
+{
+	mqttfwd_stop(fw->mqtt);
+	influxfwd_stop(fw->influx);
+	fw->mqtt = NULL;
+	fw->influx = NULL;
+}
+
 /* SIGHUP: load the file again; swap only a configuration without errors. */
 static struct conf *
-reload(struct conf *old, struct queue *q, struct bus ***buses)
+reload(struct conf *old, struct queue *q, struct bus ***buses, struct core *core,
+    struct forwarders *fw)
 {
 	struct conf *conf = load(old->path, true);
 	struct bus **nb;
@@ -183,6 +252,8 @@ reload(struct conf *old, struct queue *q, struct bus ***buses)
 	*buses = nb;
 	if (start_buses(conf, q, nb) != 0)
 		log_err("reload: not every bus could be started");
+	update_forwarders(conf, old, fw);
+	set_cursors(core, fw);
 	log_notice("reload: %s loaded: %zu buses, %zu devices", conf->path, conf->nbuses, conf->ndevices);
 	conf_free(old);
 	return conf;
@@ -191,6 +262,7 @@ reload(struct conf *old, struct queue *q, struct bus ***buses)
 static int
 run(struct conf *conf)
 {
+	struct forwarders fw = { NULL, NULL, NULL, NULL };
 	struct store *st;
 	struct queue *q;
 	struct core *core;
@@ -199,32 +271,52 @@ run(struct conf *conf)
 	sigset_t set;
 	int rc, sig;
 
+	/* Not thread-safe: before any thread starts. */
+	mosquitto_lib_init();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (wake_new(&fw.mqtt_wake) != 0 || wake_new(&fw.influx_wake) != 0) {
+		log_err("cannot create the forwarders' wake-ups: %s", strerror(errno));
+		return 1;
+	}
+	struct wake *wakes[2] = { fw.mqtt_wake, fw.influx_wake };
+
 	rc = store_open(conf->store.path, STORE_READ_WRITE, &st);
 	if (rc != 0) {
 		log_err("store '%s': cannot open: %s", conf->store.path, strerror(-rc));
 		return 1;
 	}
 	rc = queue_new(QUEUE_CAPACITY, &q);
+	struct core_params cp = {
+		.station = conf->station.id,
+		.retention_ms = conf->store.retention_ms,
+		.commit_interval_ms = conf->store.commit_interval_ms,
+		.max_size_bytes = conf->store.max_size_bytes,
+		.wakes = wakes,
+		.nwakes = 2,
+	};
 	if (rc == 0)
-		rc = core_start(st, q, conf->station.id, conf->store.retention_ms,
-		    conf->store.commit_interval_ms, &core);
+		rc = core_start(st, q, &cp, &core);
 	if (rc != 0) {
 		log_err("cannot start the core thread: %s", strerror(-rc));
 		store_close(st);
 		queue_free(q);
 		return 1;
 	}
+	update_forwarders(conf, NULL, &fw);
+	set_cursors(core, &fw);
 	buses = calloc(conf->nbuses ? conf->nbuses : 1, sizeof(*buses));
 	if (buses == NULL || start_buses(conf, q, buses) != 0) {
 		if (buses != NULL)
 			stop_buses(conf, buses);
 		free(buses);
 		core_stop(core);
+		stop_forwarders(&fw);
 		queue_free(q);
 		return 1;
 	}
-	log_notice("started: station '%s', %zu buses, %zu devices, store %s",
-	    conf->station.id, conf->nbuses, conf->ndevices, conf->store.path);
+	log_notice("started: station '%s', %zu buses, %zu devices, store %s%s%s",
+	    conf->station.id, conf->nbuses, conf->ndevices, conf->store.path,
+	    fw.mqtt != NULL ? ", MQTT" : "", fw.influx != NULL ? ", InfluxDB" : "");
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -236,7 +328,7 @@ run(struct conf *conf)
 		sig = sigtimedwait(&set, NULL, &tick);
 		if (sig == SIGHUP) {
 			log_notice("SIGHUP: reloading %s", conf->path);
-			conf = reload(conf, q, &buses);
+			conf = reload(conf, q, &buses, core, &fw);
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			log_notice("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 			break;
@@ -245,12 +337,18 @@ run(struct conf *conf)
 	stop_buses(conf, buses);
 	free(buses);
 	core_get_stats(core, &stats);
+	/* The core commits what is queued; then the forwarders stop. */
 	core_stop(core);
+	stop_forwarders(&fw);
 	log_notice("stopped: %llu readings committed in %llu transactions, %llu dropped",
 	    (unsigned long long)stats.committed, (unsigned long long)stats.commits,
 	    (unsigned long long)stats.dropped);
 	queue_free(q);
+	wake_free(fw.mqtt_wake);
+	wake_free(fw.influx_wake);
 	conf_free(conf);
+	curl_global_cleanup();
+	mosquitto_lib_cleanup();
 	return 0;
 }
 

@@ -110,6 +110,8 @@ enum stmt_id {
 	ST_SERIES_ADD,
 	ST_SAMPLE_ADD,
 	ST_PRUNE,
+	ST_TRIM,
+	ST_LAST_SEQ,
 	ST_READ_AFTER,
 	ST_CURSOR_GET,
 	ST_CURSOR_SET,
@@ -123,7 +125,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SERIES_ADD] = "INSERT INTO series (station, device, point, unit) VALUES (?1, ?2, ?3, ?4)",
 	[ST_SAMPLE_ADD] = "INSERT INTO sample (time_ms, series, value, quality) VALUES (?1, ?2, ?3, ?4)",
 	[ST_PRUNE] = "DELETE FROM sample WHERE seq IN"
-	    " (SELECT seq FROM sample WHERE time_ms < ?1 LIMIT ?2)",
+	    " (SELECT seq FROM sample WHERE time_ms < ?1 LIMIT ?2) RETURNING seq",
+	[ST_TRIM] = "DELETE FROM sample WHERE seq IN"
+	    " (SELECT seq FROM sample ORDER BY seq LIMIT ?1) RETURNING seq",
+	[ST_LAST_SEQ] = "SELECT seq FROM sqlite_sequence WHERE name = 'sample'",
 	[ST_READ_AFTER] = "SELECT s.seq, s.time_ms, r.station, r.device, r.point, r.unit,"
 	    " s.value, s.quality FROM sample s JOIN series r ON r.id = s.series"
 	    " WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2",
@@ -631,35 +636,124 @@ store_append(struct store *st, const char *station, const struct lw_reading *r, 
 	return commit(st);
 }
 
-int
-store_prune(struct store *st, int64_t before_ms, int64_t *ret_deleted)
+/*
+ * One chunk of a delete: run the bound DELETE ... RETURNING seq in its own
+ * transaction (so readings keep being committed between chunks) and add what
+ * it deleted to *drop.  *ret_n is how many rows went.
+ */
+static int
+delete_chunk(struct store *st, sqlite3_stmt *s, int64_t forwarded, struct store_drop *drop,
+    int *ret_n, const char *what)
 {
-	int64_t deleted = 0;
-	sqlite3_stmt *s;
-	int rc, err = 0, changes;
+	int rc, err, n = 0;
 
-	if (ret_deleted != NULL)
-		*ret_deleted = 0;
-	/* In chunks, each its own transaction, so readings keep being committed. */
+	*ret_n = 0;
+	if ((err = exec(st, "BEGIN IMMEDIATE", what)) != 0) {
+		sqlite3_reset(s);
+		return rollback(st, err);
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (sqlite3_column_int64(s, 0) > forwarded)
+			drop->unforwarded++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return rollback(st, fail(st, rc, what));
+	if ((err = commit(st)) != 0)
+		return err;
+	drop->deleted += n;
+	*ret_n = n;
+	return 0;
+}
+
+int
+store_prune(struct store *st, int64_t before_ms, int64_t forwarded, struct store_drop *ret)
+{
+	struct store_drop drop = { 0, 0 };
+	sqlite3_stmt *s;
+	int err = 0, n;
+
+	if (ret != NULL)
+		*ret = drop;
 	do {
 		if ((s = stmt(st, ST_PRUNE, &err)) == NULL)
 			return err;
-		if ((err = exec(st, "BEGIN IMMEDIATE", "prune: starting a transaction")) != 0)
-			return rollback(st, err);
 		sqlite3_bind_int64(s, 1, before_ms);
 		sqlite3_bind_int(s, 2, STORE_PRUNE_CHUNK);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return rollback(st, fail(st, rc, "prune"));
-		changes = sqlite3_changes(st->db);
-		if ((err = commit(st)) != 0)
+		/* A failed chunk leaves the earlier ones deleted: ret says so. */
+		err = delete_chunk(st, s, forwarded, &drop, &n, "prune");
+		if (ret != NULL)
+			*ret = drop;
+		if (err != 0)
 			return err;
-		deleted += changes;
-		if (ret_deleted != NULL)
-			*ret_deleted = deleted;
-	} while (changes == STORE_PRUNE_CHUNK);
+	} while (n == STORE_PRUNE_CHUNK);
 	return 0;
+}
+
+int
+store_size(struct store *st, int64_t *ret_bytes)
+{
+	int64_t pages, free_pages, page_size;
+	int err;
+
+	if ((err = query_int(st, "PRAGMA page_count", &pages)) != 0 ||
+	    (err = query_int(st, "PRAGMA freelist_count", &free_pages)) != 0 ||
+	    (err = query_int(st, "PRAGMA page_size", &page_size)) != 0)
+		return err;
+	*ret_bytes = (pages - free_pages) * page_size;
+	return 0;
+}
+
+int
+store_trim(struct store *st, int64_t target_bytes, int64_t forwarded, struct store_drop *ret)
+{
+	struct store_drop drop = { 0, 0 };
+	int64_t size;
+	sqlite3_stmt *s;
+	int err = 0, n;
+
+	if (ret != NULL)
+		*ret = drop;
+	for (;;) {
+		if ((err = store_size(st, &size)) != 0)
+			return err;
+		if (size <= target_bytes)
+			return 0;
+		if ((s = stmt(st, ST_TRIM, &err)) == NULL)
+			return err;
+		/* Smaller chunks within 10 % of the target: no more deleted than need be. */
+		int64_t chunk = STORE_PRUNE_CHUNK;
+		if (size - target_bytes < target_bytes / 10)
+			chunk = STORE_PRUNE_CHUNK / 10;
+		sqlite3_bind_int64(s, 1, chunk);
+		err = delete_chunk(st, s, forwarded, &drop, &n, "trim");
+		if (ret != NULL)
+			*ret = drop;
+		if (err != 0)
+			return err;
+		if (n == 0)
+			return 0;	/* nothing left to delete */
+	}
+}
+
+int
+store_last_seq(struct store *st, int64_t *ret_seq)
+{
+	sqlite3_stmt *s;
+	int rc, err = 0;
+
+	if ((s = stmt(st, ST_LAST_SEQ, &err)) == NULL)
+		return err;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*ret_seq = sqlite3_column_int64(s, 0);
+		rc = SQLITE_DONE;
+	} else if (rc == SQLITE_DONE) {
+		*ret_seq = 0;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading the last seq");
 }
 
 /* Copy a text column into a buffer of len bytes, cut if need be. */

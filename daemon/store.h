@@ -58,8 +58,33 @@ void		 store_set_busy_timeout(struct store *, int ms);
 int		 store_append(struct store *, const char *station,
 		     const struct lw_reading *, size_t n);
 
-/* Delete readings older than before_ms; *ret_deleted may be NULL. */
-int		 store_prune(struct store *, int64_t before_ms, int64_t *ret_deleted);
+/*
+ * What a prune or trim deleted: every reading, and of those the ones no
+ * forwarder had sent yet (seq above the `forwarded` position the caller
+ * gives: the lowest cursor of the forwarders it runs, INT64_MAX for none).
+ */
+struct store_drop {
+	int64_t		 deleted;
+	int64_t		 unforwarded;
+};
+
+/* Delete readings older than before_ms, in chunks; ret may be NULL. */
+int		 store_prune(struct store *, int64_t before_ms, int64_t forwarded,
+		     struct store_drop *ret);
+
+/*
+ * Delete the oldest readings (lowest seq first: forwarded ones go before
+ * unforwarded ones) until the pages in use take at most target_bytes, or no
+ * reading is left.  ret may be NULL.
+ */
+int		 store_trim(struct store *, int64_t target_bytes, int64_t forwarded,
+		     struct store_drop *ret);
+
+/* Bytes of the database file in use (free pages, reused by later writes, not counted). */
+int		 store_size(struct store *, int64_t *ret_bytes);
+
+/* The highest seq ever given to a reading (0 for none), pruned ones included. */
+int		 store_last_seq(struct store *, int64_t *ret_seq);
 
 /* Up to max rows with seq > after, in order; returns how many, or -errno. */
 int		 store_read_after(struct store *, int64_t after, struct store_row *rows, size_t max);

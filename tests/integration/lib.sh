@@ -125,8 +125,9 @@ stop_pid() {
 	return $rc
 }
 
-# sql DB QUERY: run a query with the sqlite3 shell (csv, no header).
-sql() { sqlite3 -csv -bail "$1" "$2"; }
+# sql DB QUERY: run a query with the sqlite3 shell (csv, no header), waiting up to
+# 5 s for a lock the daemon holds.
+sql() { sqlite3 -csv -bail -cmd ".timeout 5000" "$1" "$2"; }
 
 # ---------------------------------------------------------------------------
 # Real peers: mosquitto, influxd and VictoriaMetrics.

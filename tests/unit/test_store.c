@@ -129,6 +129,17 @@ cleanup_dir(void)
 }
 
 /* The views: exact columns and text. */
+/* store_prune with nothing forwarded-aware: how many readings went, in *deleted. */
+static int
+prune_count(struct store *st, int64_t before_ms, int64_t *deleted)
+{
+	struct store_drop drop;
+	int rc = store_prune(st, before_ms, INT64_MAX, &drop);
+
+	*deleted = drop.deleted;
+	return rc;
+}
+
 static void
 test_views(void)
 {
@@ -312,15 +323,15 @@ test_journal(void)
 
 	/* Prune everything, then append: seq must go on, not start over. */
 	int64_t deleted = -1;
-	CHECK_EQ_INT(0, store_prune(st, INT64_MAX, &deleted), "prune everything but INT64_MAX");
+	CHECK_EQ_INT(0, prune_count(st, INT64_MAX, &deleted), "prune everything but INT64_MAX");
 	CHECK_EQ_INT(3, deleted, "3 readings pruned");
-	CHECK_EQ_INT(0, store_prune(st, INT64_MAX, NULL), "prune with no count wanted");
+	CHECK_EQ_INT(0, store_prune(st, INT64_MAX, INT64_MAX, NULL), "prune with no count wanted");
 	CHECK_EQ_INT(1, count_rows(path), "1 reading left");
 	r[0].time_ms = T0 + 1000;
 	store_append(st, "pp-06", r, 1);
 	n = store_read_after(st, 4, rows, 8);
 	CHECK(n == 1 && rows[0].seq == 5, "after pruning, the next seq is 5");
-	CHECK_EQ_INT(0, store_prune(st, INT64_MAX, &deleted), "prune again");
+	CHECK_EQ_INT(0, prune_count(st, INT64_MAX, &deleted), "prune again");
 	/* Now the newest rows are gone as well: only AUTOINCREMENT remembers 5. */
 	sql_exec(path, "DELETE FROM sample");
 	store_close(st);
@@ -455,9 +466,9 @@ test_prune(void)
 		r[i] = rd((i + 1) * 1000, "sonde", "ph", "[pH]", i, true, LW_Q_GOOD);
 	store_append(st, "pp-06", r, 5);
 	deleted = -1;
-	CHECK_EQ_INT(0, store_prune(st, 1000, &deleted), "prune before the first reading");
+	CHECK_EQ_INT(0, prune_count(st, 1000, &deleted), "prune before the first reading");
 	CHECK_EQ_INT(0, deleted, "deletes nothing");
-	CHECK_EQ_INT(0, store_prune(st, 3000, &deleted), "prune before 3000 ms");
+	CHECK_EQ_INT(0, prune_count(st, 3000, &deleted), "prune before 3000 ms");
 	CHECK_EQ_INT(2, deleted, "deletes the 2 older readings");
 	CHECK_EQ_STR("3000,4000,5000", sql_rows(path,
 	    "SELECT group_concat(time_ms) FROM (SELECT time_ms FROM sample ORDER BY time_ms)"),
@@ -466,7 +477,7 @@ test_prune(void)
 	for (int i = 0; i < 25000; i++)
 		r[i] = rd(10000 + i, "sonde", "ph", "[pH]", i, true, LW_Q_GOOD);
 	store_append(st, "pp-06", r, 25000);
-	CHECK_EQ_INT(0, store_prune(st, 10000 + 24999, &deleted), "prune 24999 + 3 readings");
+	CHECK_EQ_INT(0, prune_count(st, 10000 + 24999, &deleted), "prune 24999 + 3 readings");
 	CHECK_EQ_INT(25002, deleted, "in chunks, all counted");
 	CHECK_EQ_INT(1, count_rows(path), "one left");
 	store_close(st);
@@ -727,7 +738,7 @@ test_busy(void)
 	    "another connection takes the write lock");
 	CHECK_EQ_INT(-EBUSY, store_append(st, "pp-06", &r, 1), "append gives -EBUSY");
 	CHECK(strstr(store_errmsg(st), "locked") != NULL, "saying so: %s", store_errmsg(st));
-	CHECK_EQ_INT(-EBUSY, store_prune(st, INT64_MAX, NULL), "prune gives -EBUSY");
+	CHECK_EQ_INT(-EBUSY, store_prune(st, INT64_MAX, INT64_MAX, NULL), "prune gives -EBUSY");
 	if (store_open(path, STORE_READ_ONLY, &ro) == 0) {
 		CHECK_EQ_INT(1, store_read_after(ro, 0, rows, 2), "a reader is not blocked by the lock");
 		store_close(ro);
@@ -855,6 +866,65 @@ test_not_a_store(void)
 	CHECK(rc < 0, "a store in a missing directory fails (%d: %s)", rc, err);
 }
 
+/*
+ * Prune and trim count the readings no forwarder had sent; trim deletes the
+ * oldest first and stops at the target size; the last seq survives deletes.
+ */
+static void
+test_drop_and_trim(void)
+{
+	enum { N = 20000 };
+	struct lw_reading *r = calloc(N, sizeof(*r));
+	struct store_drop drop;
+	int64_t size0, size1, size2, last = -1;
+	struct store_row row;
+	char path[128];
+	struct store *st;
+
+	path_in(path, sizeof(path), "trim.db");
+	if (r == NULL || store_open(path, STORE_READ_WRITE, &st) != 0) {
+		CHECK(0, "trim setup");
+		free(r);
+		return;
+	}
+	CHECK_EQ_INT(0, store_last_seq(st, &last), "last seq of an empty store");
+	CHECK_EQ_INT(0, last, "is 0");
+	CHECK_EQ_INT(0, store_size(st, &size0), "size of an empty store");
+	for (int i = 0; i < N; i++)
+		r[i] = rd(1000 + i, "sonde", "ph", "[pH]", 8.0 + i * 1e-4, true, LW_Q_GOOD);
+	store_append(st, "pp-06", r, N);
+	CHECK_EQ_INT(0, store_size(st, &size1), "size after %d readings", N);
+	CHECK(size1 > size0 + N * 8, "grows with the readings (%lld -> %lld bytes)",
+	    (long long)size0, (long long)size1);
+
+	/* seq 1..N; a forwarder has sent up to 50. */
+	CHECK_EQ_INT(0, store_prune(st, 1100, 50, &drop), "prune the first 100");
+	CHECK_EQ_INT(100, drop.deleted, "100 deleted");
+	CHECK_EQ_INT(50, drop.unforwarded, "50 of them not yet forwarded");
+	CHECK_EQ_INT(0, store_prune(st, 1100, 50, NULL), "prune again without a result");
+
+	CHECK_EQ_INT(0, store_trim(st, size1 * 2, 0, &drop), "trim under the size");
+	CHECK_EQ_INT(0, drop.deleted, "deletes nothing");
+	CHECK_EQ_INT(0, store_trim(st, size1 / 2, 5000, &drop), "trim to half the size");
+	CHECK_EQ_INT(0, store_size(st, &size2), "size after the trim");
+	CHECK(size2 <= size1 / 2, "at most the target (%lld <= %lld)",
+	    (long long)size2, (long long)(size1 / 2));
+	CHECK(drop.deleted > N / 4 && drop.deleted < N * 3 / 4,
+	    "about half the readings went (%lld)", (long long)drop.deleted);
+	CHECK_EQ_INT(drop.deleted - (5000 - 100), drop.unforwarded,
+	    "those past the forwarded seq 5000 are counted unforwarded");
+	CHECK_EQ_INT(1, store_read_after(st, 0, &row, 1), "the oldest left");
+	CHECK_EQ_INT(101 + drop.deleted, row.seq, "is the one after the trimmed ones");
+
+	CHECK_EQ_INT(0, store_trim(st, 0, INT64_MAX, &drop), "trim to nothing");
+	CHECK_EQ_INT(0, store_read_after(st, 0, &row, 1), "leaves no reading");
+	CHECK_EQ_INT(0, drop.unforwarded, "with nothing forwarded-aware, none unforwarded");
+	CHECK_EQ_INT(0, store_last_seq(st, &last), "last seq after deleting all");
+	CHECK_EQ_INT(N, last, "still the last one given");
+	store_close(st);
+	free(r);
+}
+
 int
 main(void)
 {
@@ -871,6 +941,7 @@ main(void)
 	test_cursors();
 	test_read_only();
 	test_prune();
+	test_drop_and_trim();
 	test_queries();
 	test_rollback();
 	test_busy();

@@ -1,0 +1,691 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The InfluxDB forwarder (see influxfwd.h).  libcurl easy interface, one
+ * handle reused for keep-alive; the body is gzipped with zlib when asked.
+ * Credentials never go in the URL: HTTP Basic for 1.x, a Token header for 2.x.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "backoff.h"
+#include "influxfwd.h"
+#include "influxmsg.h"
+#include "influxpolicy.h"
+#include "log.h"
+#include "secret.h"
+#include "store.h"
+#include "strbuf.h"
+
+#define INFLUXFWD_READ_ROWS	512		/* readings read from the store at a time */
+#define INFLUXFWD_BODY_MAX	4096		/* of an answer, kept for the log */
+#define INFLUXFWD_BACKOFF_MIN_MS	1000
+#define INFLUXFWD_BACKOFF_MAX_MS	60000
+#define INFLUXFWD_CONFIG_MIN_MS	10000		/* a configuration error is retried slower */
+#define INFLUXFWD_CONFIG_MAX_MS	300000
+#define INFLUXFWD_RETRY_AFTER_MAX_MS	600000
+#define INFLUXFWD_REMIND_MS	(10 * 60 * 1000)
+#define INFLUXFWD_IDLE_MS	60000		/* longest sleep with nothing to send */
+#define INFLUXFWD_STORE_RETRY_MS	5000
+
+struct influxfwd {
+	struct conf_influx	 cfg;
+	char			 station[LW_NAME_MAX];
+	char			 store_path[CONF_PATH_MAX];
+	struct wake		*journal;	/* borrowed */
+	struct wake		*stop_wake;	/* owned */
+	atomic_bool		 stop;
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;		/* guards stats */
+	struct fwd_stats	 stats;
+	_Atomic int64_t		 heartbeat_ms;
+
+	/* The thread's own. */
+	struct store		*st;
+	CURL			*curl;
+	struct curl_slist	*headers;
+	char			*url;			/* the write URL, with its query */
+	char			 secret[512];
+	bool			 have_secret;
+	int64_t			 cursor;		/* persisted: everything up to it is written */
+	struct backoff		 backoff;
+	struct backoff		 config_backoff;
+	unsigned		 failures;		/* requests failed in a row */
+	int64_t			 failing_since_ms;
+	int64_t			 reminded_ms;
+	/* The batch: lines in body, line i at off[i] .. off[i+1], from reading seq[i]. */
+	struct strbuf		 body;
+	size_t			*off;
+	int64_t			*seq;
+	size_t			 nlines;
+	int64_t			 last_read_seq;		/* the last reading the batch covers */
+	int64_t			 oldest_ms;		/* time of its oldest reading */
+	int64_t			 waiting_since_ms;	/* monotonic: first seen, not yet sent */
+	unsigned char		*gz;			/* the gzipped body */
+	size_t			 gzlen;
+	size_t			 gzcap;
+	struct strbuf		 answer;
+	char			 retry_after[32];
+	struct store_row	*rows;
+};
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleep until ms pass, the journal grows (if asked) or a stop; true on stop. */
+static bool
+wait_for(struct influxfwd *f, int64_t ms, bool journal)
+{
+	struct pollfd p[2] = {
+		{ .fd = wake_fd(f->stop_wake), .events = POLLIN },
+		{ .fd = wake_fd(f->journal), .events = POLLIN },
+	};
+
+	if (ms > 0 && !atomic_load(&f->stop))
+		poll(p, journal ? 2 : 1, (int)(ms > INFLUXFWD_IDLE_MS ? INFLUXFWD_IDLE_MS : ms));
+	if (journal && (p[1].revents & POLLIN))
+		wake_clear(f->journal);
+	atomic_store(&f->heartbeat_ms, mono_ms());
+	return atomic_load(&f->stop);
+}
+
+static void
+set_state(struct influxfwd *f, bool ok, const char *error)
+{
+	pthread_mutex_lock(&f->mu);
+	f->stats.connected = ok;
+	snprintf(f->stats.error, sizeof(f->stats.error), "%s", error);
+	if (!ok)
+		f->stats.failures++;
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* A request that failed: log the first of a run and a reminder now and then. */
+static void
+request_failed(struct influxfwd *f, const char *why)
+{
+	int64_t now = mono_ms();
+
+	if (f->failures++ == 0) {
+		f->failing_since_ms = now;
+		f->reminded_ms = now;
+		log_warn("influxdb: %s: %s; readings are kept in the store and sent when it works",
+		    f->cfg.url, why);
+	} else if (now - f->reminded_ms >= INFLUXFWD_REMIND_MS) {
+		f->reminded_ms = now;
+		log_warn("influxdb: %s: still failing after %u attempts in %lld s: %s", f->cfg.url,
+		    f->failures, (long long)((now - f->failing_since_ms) / 1000), why);
+	}
+	set_state(f, false, why);
+}
+
+static void
+request_succeeded(struct influxfwd *f)
+{
+	if (f->failures > 0)
+		log_notice("influxdb: %s: writing again after %u failed attempts", f->cfg.url,
+		    f->failures);
+	f->failures = 0;
+	backoff_reset(&f->backoff);
+	backoff_reset(&f->config_backoff);
+	set_state(f, true, "");
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct influxfwd *f = arg;
+	size_t len = size * n;
+	size_t room = f->answer.len < INFLUXFWD_BODY_MAX ? INFLUXFWD_BODY_MAX - f->answer.len : 0;
+
+	sb_append(&f->answer, data, len < room ? len : room);
+	return len;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct influxfwd *f = arg;
+	size_t len = size * n;
+	static const char name[] = "retry-after:";
+
+	if (len > sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0) {
+		size_t vlen = len - (sizeof(name) - 1);
+
+		if (vlen >= sizeof(f->retry_after))
+			vlen = sizeof(f->retry_after) - 1;
+		memcpy(f->retry_after, data + sizeof(name) - 1, vlen);
+		f->retry_after[vlen] = '\0';
+	}
+	return len;
+}
+
+/* Abandon a transfer in progress when asked to stop. */
+static int
+on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	struct influxfwd *f = arg;
+
+	(void)dt; (void)dn; (void)ut; (void)un;
+	return atomic_load(&f->stop) ? 1 : 0;
+}
+
+/* base + path + '?' + the query, names escaped. */
+static char *
+write_url(CURL *c, const struct conf_influx *cfg)
+{
+	struct strbuf sb;
+	char *a = NULL, *b = NULL, *out = NULL;
+
+	sb_init(&sb);
+	if (cfg->api == CONF_INFLUX_V1) {
+		a = curl_easy_escape(c, cfg->database, 0);
+		b = cfg->retention_policy[0] ? curl_easy_escape(c, cfg->retention_policy, 0) : NULL;
+		if (a != NULL && (b != NULL || !cfg->retention_policy[0]))
+			sb_printf(&sb, "%s/write?db=%s%s%s&precision=ms", cfg->url, a,
+			    b ? "&rp=" : "", b ? b : "");
+	} else {
+		a = curl_easy_escape(c, cfg->org, 0);
+		b = curl_easy_escape(c, cfg->bucket, 0);
+		if (a != NULL && b != NULL)
+			sb_printf(&sb, "%s/api/v2/write?org=%s&bucket=%s&precision=ms", cfg->url, a, b);
+	}
+	curl_free(a);
+	curl_free(b);
+	if (sb.len > 0 && sb.data != NULL)
+		out = strdup(sb.data);
+	sb_free(&sb);
+	return out;
+}
+
+/* The handle with everything that does not change between requests. */
+static int
+curl_setup(struct influxfwd *f)
+{
+	const struct conf_influx *cfg = &f->cfg;
+	int64_t connect_ms = cfg->timeout_ms < 10000 ? cfg->timeout_ms : 10000;
+
+	f->curl = curl_easy_init();
+	if (f->curl == NULL)
+		return -ENOMEM;
+	f->url = write_url(f->curl, cfg);
+	if (f->url == NULL)
+		return -ENOMEM;
+	curl_easy_setopt(f->curl, CURLOPT_URL, f->url);
+	curl_easy_setopt(f->curl, CURLOPT_POST, 1L);
+	curl_easy_setopt(f->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(f->curl, CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
+	curl_easy_setopt(f->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)connect_ms);
+	/* The daemon's own settings only: no proxy from the environment. */
+	curl_easy_setopt(f->curl, CURLOPT_PROXY, "");
+	curl_easy_setopt(f->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(f->curl, CURLOPT_SSL_VERIFYPEER, cfg->tls_verify ? 1L : 0L);
+	curl_easy_setopt(f->curl, CURLOPT_SSL_VERIFYHOST, cfg->tls_verify ? 2L : 0L);
+	curl_easy_setopt(f->curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	if (cfg->ca_file[0] != '\0')
+		curl_easy_setopt(f->curl, CURLOPT_CAINFO, cfg->ca_file);
+	curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, f);
+	curl_easy_setopt(f->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(f->curl, CURLOPT_HEADERDATA, f);
+	curl_easy_setopt(f->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(f->curl, CURLOPT_XFERINFODATA, f);
+	curl_easy_setopt(f->curl, CURLOPT_NOPROGRESS, 0L);
+	return 0;
+}
+
+/*
+ * The request headers and credentials, (re)read from the secret file: after
+ * the server refused them, the next attempt reads the file again, so an
+ * operator who fixes the password file needs no restart.  The error message
+ * in err.
+ */
+static int
+credentials(struct influxfwd *f, char *err, size_t errlen)
+{
+	const struct conf_influx *cfg = &f->cfg;
+	const char *file = cfg->api == CONF_INFLUX_V1 ? cfg->password_file : cfg->token_file;
+	struct curl_slist *h = NULL;
+	char header[600];
+	int rc;
+
+	if (f->have_secret)
+		return 0;
+	f->secret[0] = '\0';
+	if (file[0] != '\0' && (rc = secret_read(file, f->secret, sizeof(f->secret), err, errlen)) != 0)
+		return rc;
+	h = curl_slist_append(h, "Content-Type: text/plain; charset=utf-8");
+	/* No "Expect: 100-continue" round trip before each body. */
+	if (h != NULL)
+		h = curl_slist_append(h, "Expect:");
+	if (h != NULL && cfg->gzip)
+		h = curl_slist_append(h, "Content-Encoding: gzip");
+	if (h != NULL && cfg->api == CONF_INFLUX_V2 && f->secret[0] != '\0') {
+		snprintf(header, sizeof(header), "Authorization: Token %s", f->secret);
+		h = curl_slist_append(h, header);
+		explicit_bzero(header, sizeof(header));
+	}
+	if (h == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	curl_slist_free_all(f->headers);
+	f->headers = h;
+	curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, f->headers);
+	if (cfg->api == CONF_INFLUX_V1 && cfg->username[0] != '\0') {
+		curl_easy_setopt(f->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(f->curl, CURLOPT_USERNAME, cfg->username);
+		curl_easy_setopt(f->curl, CURLOPT_PASSWORD, f->secret);
+	}
+	f->have_secret = true;
+	return 0;
+}
+
+/* Gzip len bytes at data into f->gz (grown as needed); 0 or -ENOMEM. */
+static int
+gzip_into(struct influxfwd *f, const char *data, size_t len)
+{
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -ENOMEM;
+	size_t bound = deflateBound(&z, (uLong)len) + 32;
+	if (bound > f->gzcap) {
+		unsigned char *p = realloc(f->gz, bound);
+
+		if (p == NULL) {
+			deflateEnd(&z);
+			return -ENOMEM;
+		}
+		f->gz = p;
+		f->gzcap = bound;
+	}
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = f->gz;
+	z.avail_out = (uInt)bound;
+	rc = deflate(&z, Z_FINISH);
+	f->gzlen = bound - z.avail_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -ENOMEM;
+}
+
+/*
+ * POST lines [a, b) of the batch.  The HTTP status, or 0 with a message in
+ * why for a transport failure.
+ */
+static long
+post(struct influxfwd *f, size_t a, size_t b, char *why, size_t whylen)
+{
+	const char *data = f->body.data + f->off[a];
+	size_t len = f->off[b] - f->off[a];
+	long status = 0;
+	CURLcode cc;
+
+	if (f->cfg.gzip) {
+		if (gzip_into(f, data, len) != 0) {
+			snprintf(why, whylen, "compressing the batch: out of memory");
+			return 0;
+		}
+		data = (const char *)f->gz;
+		len = f->gzlen;
+	}
+	sb_reset(&f->answer);
+	f->retry_after[0] = '\0';
+	curl_easy_setopt(f->curl, CURLOPT_POSTFIELDS, data);
+	curl_easy_setopt(f->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	cc = curl_easy_perform(f->curl);
+	pthread_mutex_lock(&f->mu);
+	f->stats.requests++;
+	pthread_mutex_unlock(&f->mu);
+	if (cc != CURLE_OK) {
+		snprintf(why, whylen, "%s", curl_easy_strerror(cc));
+		return 0;
+	}
+	curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &status);
+	return status;
+}
+
+/* Append the batch's lines: up to batch_size readings after the cursor. */
+static int
+build_batch(struct influxfwd *f)
+{
+	size_t want = f->cfg.batch_size;
+
+	sb_reset(&f->body);
+	f->nlines = 0;
+	f->off[0] = 0;
+	f->last_read_seq = f->cursor;
+	f->oldest_ms = INT64_MAX;
+	while (f->nlines < want) {
+		size_t ask = want - f->nlines < INFLUXFWD_READ_ROWS ? want - f->nlines : INFLUXFWD_READ_ROWS;
+		int n = store_read_after(f->st, f->last_read_seq, f->rows, ask);
+
+		if (n < 0) {
+			log_warn("influxdb: reading the store: %s", store_errmsg(f->st));
+			return n;
+		}
+		for (int i = 0; i < n; i++) {
+			const struct store_row *row = &f->rows[i];
+			const char *why = NULL;
+			int rc = influxmsg_reading(&f->body, row->station, &row->r, &why);
+
+			f->last_read_seq = row->seq;
+			if (rc == -ENOMEM)
+				return rc;
+			if (rc != 0) {
+				/* Never a broken line: the reading is skipped, loudly. */
+				log_warn("influxdb: reading %lld (%s.%s) cannot be written as line "
+				    "protocol: %s; skipped", (long long)row->seq, row->r.device,
+				    row->r.point, why != NULL ? why : "invalid");
+				pthread_mutex_lock(&f->mu);
+				f->stats.rejected++;
+				pthread_mutex_unlock(&f->mu);
+				continue;
+			}
+			if (row->r.time_ms < f->oldest_ms)
+				f->oldest_ms = row->r.time_ms;
+			f->seq[f->nlines] = row->seq;
+			f->off[++f->nlines] = f->body.len;
+		}
+		if ((size_t)n < ask)
+			break;
+	}
+	return 0;
+}
+
+static void
+advance(struct influxfwd *f, int64_t seq, size_t lines)
+{
+	if (seq <= f->cursor)
+		return;
+	f->cursor = seq;
+	if (store_cursor_set(f->st, INFLUXFWD_CURSOR, seq) != 0)
+		log_warn("influxdb: saving the cursor: %s", store_errmsg(f->st));
+	pthread_mutex_lock(&f->mu);
+	f->stats.cursor = seq;
+	f->stats.acked += lines;
+	f->stats.last_ack_ms = wall_ms();
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* The answer body, cut to one log line. */
+static const char *
+answer_text(struct influxfwd *f)
+{
+	if (f->answer.data == NULL || f->answer.len == 0)
+		return "(no message)";
+	for (size_t i = 0; i < f->answer.len; i++)
+		if (f->answer.data[i] == '\n' || f->answer.data[i] == '\r')
+			f->answer.data[i] = ' ';
+	return f->answer.data;
+}
+
+/*
+ * Send the batch, splitting it when the server says it is too large.  Returns
+ * the delay before the next attempt: 0 when everything went (or was refused
+ * for good), more after a failure.
+ */
+static int64_t
+send_batch(struct influxfwd *f)
+{
+	size_t a = 0, chunk = f->nlines;
+	char why[300], err[300];
+
+	if (credentials(f, err, sizeof(err)) != 0) {
+		request_failed(f, err);
+		return backoff_next(&f->config_backoff);
+	}
+	while (a < f->nlines && !atomic_load(&f->stop)) {
+		size_t b = a + chunk < f->nlines ? a + chunk : f->nlines;
+		long status = post(f, a, b, why, sizeof(why));
+		enum influx_action act = influx_classify(status);
+		int64_t delay, dropped;
+
+		pthread_mutex_lock(&f->mu);
+		f->stats.sent += b - a;
+		pthread_mutex_unlock(&f->mu);
+		switch (act) {
+		case INFLUX_DONE:
+			request_succeeded(f);
+			advance(f, b == f->nlines ? f->last_read_seq : f->seq[b - 1], b - a);
+			a = b;
+			break;
+		case INFLUX_REJECTED:
+			/* Good lines were stored; the rest never will be. */
+			request_succeeded(f);
+			dropped = influx_dropped(f->answer.data);
+			log_warn("influxdb: the server refused %s of %zu lines (HTTP %ld): %s",
+			    dropped >= 0 ? "some" : "some or all", b - a, status, answer_text(f));
+			pthread_mutex_lock(&f->mu);
+			f->stats.rejected += dropped > 0 ? (uint64_t)dropped : 1;
+			pthread_mutex_unlock(&f->mu);
+			advance(f, b == f->nlines ? f->last_read_seq : f->seq[b - 1], b - a);
+			a = b;
+			break;
+		case INFLUX_SPLIT:
+			if (b - a > 1) {
+				chunk = (b - a) / 2;
+				log_info("influxdb: a batch of %zu lines is too large; sending %zu at a time",
+				    b - a, chunk);
+				break;
+			}
+			log_warn("influxdb: reading %lld is too large for the server even alone; skipped",
+			    (long long)f->seq[a]);
+			pthread_mutex_lock(&f->mu);
+			f->stats.rejected++;
+			pthread_mutex_unlock(&f->mu);
+			advance(f, f->seq[a], 0);
+			a = b;
+			break;
+		case INFLUX_CONFIG:
+			snprintf(why, sizeof(why), "HTTP %ld: %s%s", status, answer_text(f),
+			    status == 404 ? " (does the database, org or bucket exist?)" :
+			    " (check the credentials in the configuration)");
+			request_failed(f, why);
+			f->have_secret = false;		/* read the secret again next time */
+			return backoff_next(&f->config_backoff);
+		case INFLUX_RETRY:
+			if (status != 0) {
+				char text[sizeof(why)];
+
+				snprintf(text, sizeof(text), "HTTP %ld: %s", status, answer_text(f));
+				snprintf(why, sizeof(why), "%s", text);
+			}
+			request_failed(f, why);
+			delay = backoff_next(&f->backoff);
+			int64_t ra = influx_retry_after_ms(f->retry_after, INFLUXFWD_RETRY_AFTER_MAX_MS);
+			return ra > delay ? ra : delay;
+		}
+	}
+	return 0;
+}
+
+/* Open the store and read the cursor, retrying until it works or we stop. */
+static bool
+open_store(struct influxfwd *f)
+{
+	char err[300];
+	bool complained = false;
+
+	while (!atomic_load(&f->stop)) {
+		int rc = store_open_err(f->store_path, STORE_READ_WRITE, &f->st, err, sizeof(err));
+
+		if (rc == 0 && (rc = store_cursor_get(f->st, INFLUXFWD_CURSOR, &f->cursor)) == 0) {
+			pthread_mutex_lock(&f->mu);
+			f->stats.cursor = f->cursor;
+			pthread_mutex_unlock(&f->mu);
+			return true;
+		}
+		if (f->st != NULL) {
+			snprintf(err, sizeof(err), "%s", store_errmsg(f->st));
+			store_close(f->st);
+			f->st = NULL;
+		}
+		if (!complained)
+			log_err("influxdb: cannot open the store: %s; retrying", err);
+		complained = true;
+		if (wait_for(f, INFLUXFWD_STORE_RETRY_MS, false))
+			break;
+	}
+	return false;
+}
+
+static void *
+influxfwd_main(void *arg)
+{
+	struct influxfwd *f = arg;
+
+	if (curl_setup(f) != 0) {
+		log_err("influxdb: cannot set up the HTTP client: out of memory");
+		return NULL;
+	}
+	if (!open_store(f))
+		return NULL;
+	while (!atomic_load(&f->stop)) {
+		atomic_store(&f->heartbeat_ms, mono_ms());
+		if (build_batch(f) != 0) {
+			if (wait_for(f, INFLUXFWD_STORE_RETRY_MS, false))
+				break;
+			continue;
+		}
+		if (f->nlines == 0) {
+			/* Skipped readings only: pass them. */
+			if (f->last_read_seq > f->cursor)
+				advance(f, f->last_read_seq, 0);
+			f->waiting_since_ms = 0;
+			if (wait_for(f, INFLUXFWD_IDLE_MS, true))
+				break;
+			continue;
+		}
+		/* A batch that is not full waits, but no reading longer than flush_interval. */
+		int64_t now = mono_ms();
+		if (f->waiting_since_ms == 0)
+			f->waiting_since_ms = now;
+		int64_t age = wall_ms() - f->oldest_ms;
+		int64_t waited = now - f->waiting_since_ms;
+		int64_t flush = f->cfg.flush_interval_ms;
+		if (f->nlines < f->cfg.batch_size && age < flush && waited < flush) {
+			int64_t left = flush - (age > waited ? age : waited);
+
+			if (wait_for(f, left, true))
+				break;
+			continue;
+		}
+		int64_t delay = send_batch(f);
+		f->waiting_since_ms = 0;
+		if (delay > 0 && wait_for(f, delay, false))
+			break;
+	}
+	return NULL;
+}
+
+int
+influxfwd_start(const struct conf *conf, struct wake *journal, struct influxfwd **ret)
+{
+	struct influxfwd *f = calloc(1, sizeof(*f));
+	int rc = 0;
+
+	if (f == NULL)
+		return -ENOMEM;
+	f->cfg = conf->influx;
+	snprintf(f->station, sizeof(f->station), "%s", conf->station.id);
+	snprintf(f->store_path, sizeof(f->store_path), "%s", conf->store.path);
+	f->journal = journal;
+	atomic_init(&f->stop, false);
+	uint64_t seed = (uint64_t)wall_ms() ^ ((uint64_t)getpid() << 32);
+	backoff_init(&f->backoff, INFLUXFWD_BACKOFF_MIN_MS, INFLUXFWD_BACKOFF_MAX_MS, seed);
+	backoff_init(&f->config_backoff, INFLUXFWD_CONFIG_MIN_MS, INFLUXFWD_CONFIG_MAX_MS, seed + 1);
+	sb_init(&f->body);
+	sb_init(&f->answer);
+	f->off = calloc(f->cfg.batch_size + 1, sizeof(*f->off));
+	f->seq = calloc(f->cfg.batch_size, sizeof(*f->seq));
+	f->rows = calloc(INFLUXFWD_READ_ROWS, sizeof(*f->rows));
+	if (f->off == NULL || f->seq == NULL || f->rows == NULL)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = wake_new(&f->stop_wake);
+	if (rc == 0) {
+		pthread_mutex_init(&f->mu, NULL);
+		atomic_store(&f->heartbeat_ms, mono_ms());
+		rc = -pthread_create(&f->thread, NULL, influxfwd_main, f);
+		if (rc != 0) {
+			pthread_mutex_destroy(&f->mu);
+			wake_free(f->stop_wake);
+		}
+	}
+	if (rc != 0) {
+		free(f->off);
+		free(f->seq);
+		free(f->rows);
+		free(f);
+		return rc;
+	}
+	*ret = f;
+	return 0;
+}
+
+void
+influxfwd_stop(struct influxfwd *f)
+{
+	if (f == NULL)
+		return;
+	atomic_store(&f->stop, true);
+	wake_signal(f->stop_wake);
+	pthread_join(f->thread, NULL);
+	if (f->curl != NULL)
+		curl_easy_cleanup(f->curl);
+	curl_slist_free_all(f->headers);
+	free(f->url);
+	store_close(f->st);
+	explicit_bzero(f->secret, sizeof(f->secret));
+	sb_free(&f->body);
+	free(f->gz);
+	sb_free(&f->answer);
+	wake_free(f->stop_wake);
+	pthread_mutex_destroy(&f->mu);
+	free(f->off);
+	free(f->seq);
+	free(f->rows);
+	free(f);
+}
+
+void
+influxfwd_get_stats(struct influxfwd *f, struct fwd_stats *ret)
+{
+	pthread_mutex_lock(&f->mu);
+	*ret = f->stats;
+	pthread_mutex_unlock(&f->mu);
+}
+
+int64_t
+influxfwd_heartbeat(struct influxfwd *f)
+{
+	return atomic_load(&f->heartbeat_ms);
+}

@@ -1,0 +1,707 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The MQTT forwarder (see mqttfwd.h).
+ *
+ * libmosquitto 2.0.11 facts this relies on (Debian 12; see the project's
+ * reference notes):
+ * - A QoS 1 or 2 publish while disconnected returns MOSQ_ERR_NO_CONN but the
+ *   message is queued and sent after the next connect, so it must not be
+ *   submitted again; a QoS 0 publish that returns it is dropped.
+ * - Outgoing messages live only in the client object: they are resent after
+ *   a reconnect of the same object, and gone with it.  When the object is
+ *   replaced (a connect that hangs, acknowledgements that never come), the
+ *   readings are sent again from the acknowledged cursor.
+ * - Its own in-flight limit queues the rest in memory without bound, so this
+ *   forwarder never has more than max_inflight messages outstanding.
+ * - mosquitto_loop_read() and mosquitto_loop_write() close the socket and
+ *   call on_disconnect themselves when the connection fails.
+ * - Reconnect delays of its own are fixed or quadratic without jitter; this
+ *   thread reconnects itself, with exponential backoff and jitter.
+ */
+#include <errno.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ackring.h"
+#include "backoff.h"
+#include "log.h"
+#include "mqttfwd.h"
+#include "mqttmsg.h"
+#include "secret.h"
+#include "store.h"
+#include "strbuf.h"
+
+#define MQTTFWD_READ_ROWS	256		/* readings read from the store at a time */
+#define MQTTFWD_PERSIST_MS	1000		/* the cursor is written at most this often */
+#define MQTTFWD_BACKOFF_MIN_MS	1000
+#define MQTTFWD_BACKOFF_MAX_MS	60000
+#define MQTTFWD_REMIND_MS	(10 * 60 * 1000)	/* a lasting failure is logged again this often */
+#define MQTTFWD_DRAIN_MS	2000		/* at stop: wait this long for outstanding PUBACKs */
+#define MQTTFWD_BYE_MS		1000		/* at stop: wait this long for `offline` to go out */
+#define MQTTFWD_STORE_RETRY_MS	5000
+
+enum link_state {
+	LINK_DOWN,		/* no connection; next attempt at next_attempt_ms */
+	LINK_CONNECTING,	/* TCP (and TLS) handshake or CONNACK pending */
+	LINK_UP,		/* CONNACK accepted */
+};
+
+struct mqttfwd {
+	struct conf_mqtt	 cfg;
+	char			 station[LW_NAME_MAX];
+	char			 store_path[CONF_PATH_MAX];
+	struct wake		*journal;	/* borrowed */
+	struct wake		*stop_wake;	/* owned */
+	atomic_bool		 stop;
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;		/* guards stats */
+	struct fwd_stats	 stats;
+	_Atomic int64_t		 heartbeat_ms;
+
+	/* The thread's own. */
+	struct mosquitto	*mosq;
+	bool			 mosq_connected_once;	/* connect_async done on this object */
+	struct store		*st;
+	struct ackring		 ring;
+	struct backoff		 backoff;
+	enum link_state		 link;
+	int64_t			 next_attempt_ms;
+	int64_t			 attempt_started_ms;
+	int64_t			 last_progress_ms;	/* outstanding messages last moved */
+	int64_t			 sent_seq;		/* last reading handed to libmosquitto */
+	int64_t			 persisted_seq;
+	int64_t			 persisted_ms;
+	int64_t			 next_misc_ms;
+	int			 status_mid;		/* of the last status message, -1 none */
+	bool			 status_acked;
+	unsigned		 failures;		/* connection attempts failed in a row */
+	int64_t			 failing_since_ms;
+	int64_t			 reminded_ms;
+	char			 status_topic[MQTTMSG_TOPIC_MAX];
+	char			 lib_error[200];	/* libmosquitto's last error line */
+	char			 password[512];
+	bool			 have_password;
+	struct strbuf		 payload;
+	struct store_row	*rows;
+};
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+set_error(struct mqttfwd *f, const char *msg)
+{
+	pthread_mutex_lock(&f->mu);
+	snprintf(f->stats.error, sizeof(f->stats.error), "%s", msg);
+	pthread_mutex_unlock(&f->mu);
+}
+
+/*
+ * A connection attempt failed: log the first failure of a run and a
+ * reminder now and then, and schedule the next attempt.
+ */
+static void
+attempt_failed(struct mqttfwd *f, const char *why)
+{
+	int64_t now = mono_ms();
+	int64_t delay = backoff_next(&f->backoff);
+
+	if (f->failures++ == 0) {
+		f->failing_since_ms = now;
+		f->reminded_ms = now;
+		log_warn("mqtt: %s:%u: %s; readings are kept in the store and sent when the broker is back",
+		    f->cfg.host, f->cfg.port, why);
+	} else if (now - f->reminded_ms >= MQTTFWD_REMIND_MS) {
+		f->reminded_ms = now;
+		log_warn("mqtt: %s:%u: still failing after %u attempts in %lld s: %s",
+		    f->cfg.host, f->cfg.port, f->failures,
+		    (long long)((now - f->failing_since_ms) / 1000), why);
+	}
+	set_error(f, why);
+	pthread_mutex_lock(&f->mu);
+	f->stats.connected = false;
+	f->stats.failures++;
+	pthread_mutex_unlock(&f->mu);
+	f->link = LINK_DOWN;
+	f->next_attempt_ms = now + delay;
+}
+
+/* Publish the retained station status; its mid is remembered. */
+static void
+publish_status(struct mqttfwd *f, const char *status)
+{
+	int mid = -1;
+	int rc = mosquitto_publish(f->mosq, &mid, f->status_topic, (int)strlen(status), status,
+	    f->cfg.qos > 0 ? f->cfg.qos : 1, true);
+
+	f->status_mid = rc == MOSQ_ERR_SUCCESS || rc == MOSQ_ERR_NO_CONN ? mid : -1;
+	f->status_acked = false;
+	if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN)
+		log_warn("mqtt: publishing status '%s': %s", status, mosquitto_strerror(rc));
+}
+
+static void
+on_connect(struct mosquitto *m, void *arg, int rc)
+{
+	struct mqttfwd *f = arg;
+	char why[200];
+
+	(void)m;
+	if (rc != 0) {
+		/* The broker closes the connection; on_disconnect follows. */
+		/* MQTT 5 reason codes (0x80 and up) are not MQTT 3.1.1's return codes. */
+		snprintf(why, sizeof(why), "the broker refused the connection: %s",
+		    f->cfg.protocol == CONF_MQTT_V5 ? mosquitto_reason_string(rc) :
+		    mosquitto_connack_string(rc));
+		attempt_failed(f, why);
+		f->have_password = false;	/* read the password file again */
+		return;
+	}
+	if (f->failures > 0)
+		log_notice("mqtt: connected to %s:%u again after %u failed attempts",
+		    f->cfg.host, f->cfg.port, f->failures);
+	else
+		log_info("mqtt: connected to %s:%u", f->cfg.host, f->cfg.port);
+	f->failures = 0;
+	backoff_reset(&f->backoff);
+	f->link = LINK_UP;
+	f->last_progress_ms = mono_ms();
+	set_error(f, "");
+	pthread_mutex_lock(&f->mu);
+	f->stats.connected = true;
+	pthread_mutex_unlock(&f->mu);
+	publish_status(f, "online");
+}
+
+static void
+on_disconnect(struct mosquitto *m, void *arg, int rc)
+{
+	struct mqttfwd *f = arg;
+	char why[200];
+
+	(void)m;
+	if (f->link == LINK_DOWN)
+		return;		/* already counted (a refused CONNACK) */
+	if (atomic_load(&f->stop) && rc == 0) {
+		f->link = LINK_DOWN;
+		return;
+	}
+	snprintf(why, sizeof(why), "%s: %s",
+	    f->link == LINK_UP ? "connection lost" : "cannot connect",
+	    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+	attempt_failed(f, why);
+}
+
+/* libmosquitto says why a TLS handshake failed only in its log: keep the last error. */
+static void
+on_log(struct mosquitto *m, void *arg, int level, const char *text)
+{
+	struct mqttfwd *f = arg;
+
+	(void)m;
+	if (level & MOSQ_LOG_ERR)
+		snprintf(f->lib_error, sizeof(f->lib_error), "%s", text);
+}
+
+static void
+on_publish(struct mosquitto *m, void *arg, int mid, int reason, const mosquitto_property *props)
+{
+	struct mqttfwd *f = arg;
+
+	(void)m;
+	(void)props;
+	if (mid == f->status_mid) {
+		f->status_acked = true;
+		return;
+	}
+	if (!ackring_ack(&f->ring, mid))
+		return;
+	f->last_progress_ms = mono_ms();
+	pthread_mutex_lock(&f->mu);
+	f->stats.acked++;
+	if (reason >= 0x80)
+		f->stats.rejected++;
+	f->stats.last_ack_ms = wall_ms();
+	f->stats.cursor = ackring_done(&f->ring, 0);
+	pthread_mutex_unlock(&f->mu);
+	/* MQTT 5: the broker may refuse a message (not authorized, quota). */
+	if (reason >= 0x80)
+		log_warn("mqtt: the broker refused a reading (reason %d: %s); it is not sent again",
+		    reason, mosquitto_reason_string(reason));
+}
+
+/* Drop the client object and what it held; the next attempt makes a new one. */
+static void
+client_discard(struct mqttfwd *f)
+{
+	if (f->mosq != NULL)
+		mosquitto_destroy(f->mosq);
+	f->mosq = NULL;
+	f->mosq_connected_once = false;
+	ackring_clear(&f->ring);
+	f->sent_seq = ackring_done(&f->ring, 0);
+	f->status_mid = -1;
+	f->link = LINK_DOWN;
+	pthread_mutex_lock(&f->mu);
+	f->stats.connected = false;
+	pthread_mutex_unlock(&f->mu);
+}
+
+/*
+ * Username and password on the client, the password (re)read from its file:
+ * after the broker refused them the file is read again, so an operator who
+ * fixes it needs no restart.  False, counted and logged on failure.
+ */
+static bool
+apply_credentials(struct mqttfwd *f)
+{
+	const struct conf_mqtt *c = &f->cfg;
+	char err[300];
+	int rc;
+
+	if (c->username[0] == '\0' || f->have_password)
+		return true;
+	f->password[0] = '\0';
+	if (c->password_file[0] != '\0' &&
+	    secret_read(c->password_file, f->password, sizeof(f->password), err, sizeof(err)) != 0) {
+		attempt_failed(f, err);
+		return false;
+	}
+	rc = mosquitto_username_pw_set(f->mosq, c->username,
+	    c->password_file[0] != '\0' ? f->password : NULL);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		attempt_failed(f, mosquitto_strerror(rc));
+		return false;
+	}
+	f->have_password = true;
+	return true;
+}
+
+/* A new client object with the will, credentials and TLS set; false and logged on failure. */
+static bool
+client_make(struct mqttfwd *f)
+{
+	const struct conf_mqtt *c = &f->cfg;
+	char err[300];
+	int rc;
+
+	f->mosq = mosquitto_new(c->client_id, true, f);
+	if (f->mosq == NULL) {
+		attempt_failed(f, "cannot create an MQTT client: out of memory");
+		return false;
+	}
+	mosquitto_int_option(f->mosq, MOSQ_OPT_PROTOCOL_VERSION,
+	    c->protocol == CONF_MQTT_V5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
+	/* libmosquitto's own limit at ours: it never queues more than it may send. */
+	mosquitto_int_option(f->mosq, MOSQ_OPT_SEND_MAXIMUM, (int)c->max_inflight);
+	mosquitto_connect_callback_set(f->mosq, on_connect);
+	mosquitto_disconnect_callback_set(f->mosq, on_disconnect);
+	mosquitto_publish_v5_callback_set(f->mosq, on_publish);
+	mosquitto_log_callback_set(f->mosq, on_log);
+
+	rc = mosquitto_will_set(f->mosq, f->status_topic, 7, "offline", c->qos > 0 ? c->qos : 1, true);
+	if (rc == MOSQ_ERR_SUCCESS && !apply_credentials(f)) {
+		client_discard(f);
+		return false;
+	}
+	if (rc == MOSQ_ERR_SUCCESS && c->tls) {
+		rc = mosquitto_tls_set(f->mosq, c->tls_ca_file[0] ? c->tls_ca_file : NULL,
+		    c->tls_ca_path[0] ? c->tls_ca_path : NULL,
+		    c->tls_cert_file[0] ? c->tls_cert_file : NULL,
+		    c->tls_key_file[0] ? c->tls_key_file : NULL, NULL);
+		if (rc == MOSQ_ERR_SUCCESS)
+			rc = mosquitto_tls_opts_set(f->mosq, 1, c->tls_version, NULL);
+		if (rc == MOSQ_ERR_SUCCESS)
+			rc = mosquitto_tls_insecure_set(f->mosq, !c->tls_verify_hostname);
+	}
+	if (rc != MOSQ_ERR_SUCCESS) {
+		snprintf(err, sizeof(err), "cannot set up the MQTT client: %s",
+		    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+		client_discard(f);
+		attempt_failed(f, err);
+		return false;
+	}
+	return true;
+}
+
+/* Start a (re)connection; its outcome arrives through the callbacks. */
+static void
+connect_start(struct mqttfwd *f)
+{
+	char why[200];
+	int rc;
+
+	if (f->mosq == NULL && !client_make(f))
+		return;
+	if (!apply_credentials(f))
+		return;
+	if (!f->mosq_connected_once)
+		rc = mosquitto_connect_async(f->mosq, f->cfg.host, (int)f->cfg.port,
+		    (int)(f->cfg.keepalive_ms / 1000));
+	else
+		rc = mosquitto_reconnect_async(f->mosq);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		snprintf(why, sizeof(why), "cannot connect: %s",
+		    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+		attempt_failed(f, why);
+		return;
+	}
+	f->mosq_connected_once = true;
+	f->link = LINK_CONNECTING;
+	f->attempt_started_ms = mono_ms();
+}
+
+/* Hand readings after sent_seq to libmosquitto while there is room in flight. */
+static void
+publish_backlog(struct mqttfwd *f)
+{
+	char topic[MQTTMSG_TOPIC_MAX];
+
+	while (f->link == LINK_UP && !ackring_full(&f->ring) && !atomic_load(&f->stop)) {
+		size_t room = f->ring.cap - ackring_count(&f->ring);
+		int n = store_read_after(f->st, f->sent_seq, f->rows,
+		    room < MQTTFWD_READ_ROWS ? room : MQTTFWD_READ_ROWS);
+
+		if (n < 0) {
+			log_warn("mqtt: reading the store: %s", store_errmsg(f->st));
+			return;
+		}
+		for (int i = 0; i < n; i++) {
+			const struct store_row *row = &f->rows[i];
+			int mid = -1, rc;
+
+			sb_reset(&f->payload);
+			rc = mqttmsg_reading_topic(topic, sizeof(topic), f->cfg.topic_root,
+			    row->station, &row->r);
+			if (rc == 0)
+				rc = mqttmsg_reading_payload(&f->payload, &row->r);
+			if (rc == 0) {
+				rc = mosquitto_publish_v5(f->mosq, &mid, topic, (int)f->payload.len,
+				    f->payload.data, f->cfg.qos, f->cfg.retain, NULL);
+				if (rc == MOSQ_ERR_NO_CONN && f->cfg.qos > 0)
+					rc = MOSQ_ERR_SUCCESS;	/* queued all the same */
+				else if (rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_NOMEM)
+					return;			/* not taken: try again later */
+			} else {
+				rc = MOSQ_ERR_INVAL;
+			}
+			if (rc == MOSQ_ERR_SUCCESS) {
+				ackring_push(&f->ring, mid, 0, row->seq);
+			} else {
+				/* It can never be sent (oversize, bad name): skip it, loudly. */
+				log_warn("mqtt: reading %lld (%s.%s) cannot be published: %s",
+				    (long long)row->seq, row->r.device, row->r.point,
+				    mosquitto_strerror(rc));
+				ackring_push(&f->ring, -1, 0, row->seq);
+				ackring_ack(&f->ring, -1);
+				pthread_mutex_lock(&f->mu);
+				f->stats.rejected++;
+				pthread_mutex_unlock(&f->mu);
+			}
+			f->sent_seq = row->seq;
+			pthread_mutex_lock(&f->mu);
+			f->stats.sent++;
+			f->stats.requests++;
+			pthread_mutex_unlock(&f->mu);
+		}
+		if ((size_t)n < (room < MQTTFWD_READ_ROWS ? room : MQTTFWD_READ_ROWS))
+			return;		/* caught up */
+	}
+}
+
+/* Write the cursor when it moved, at most every MQTTFWD_PERSIST_MS unless forced. */
+static void
+persist_cursor(struct mqttfwd *f, bool force)
+{
+	int64_t done = ackring_done(&f->ring, 0), now = mono_ms();
+
+	if (done <= f->persisted_seq || (!force && now - f->persisted_ms < MQTTFWD_PERSIST_MS))
+		return;
+	if (store_cursor_set(f->st, MQTTFWD_CURSOR, done) != 0) {
+		log_warn("mqtt: saving the cursor: %s", store_errmsg(f->st));
+		return;
+	}
+	f->persisted_seq = done;
+	f->persisted_ms = now;
+}
+
+/*
+ * One round of the network loop: wait on the broker's socket, the journal and
+ * the stop signal until something happens or timeout_ms passes, then let
+ * libmosquitto read, write and keep the connection alive.
+ */
+static void
+network_round(struct mqttfwd *f, int64_t timeout_ms)
+{
+	struct pollfd pfd[3];
+	int sock = f->mosq != NULL ? mosquitto_socket(f->mosq) : -1;
+	nfds_t n = 0;
+	int si = -1;
+
+	pfd[n++] = (struct pollfd){ .fd = wake_fd(f->stop_wake), .events = POLLIN };
+	pfd[n++] = (struct pollfd){ .fd = wake_fd(f->journal), .events = POLLIN };
+	if (sock >= 0) {
+		si = (int)n;
+		pfd[n++] = (struct pollfd){ .fd = sock,
+		    .events = (short)(POLLIN | (mosquitto_want_write(f->mosq) ? POLLOUT : 0)) };
+	}
+	if (timeout_ms < 0)
+		timeout_ms = 0;
+	if (poll(pfd, n, (int)(timeout_ms > 60000 ? 60000 : timeout_ms)) < 0)
+		return;
+	atomic_store(&f->heartbeat_ms, mono_ms());
+	if (pfd[1].revents & POLLIN)
+		wake_clear(f->journal);
+	if (si >= 0 && f->mosq != NULL) {
+		int rc = MOSQ_ERR_SUCCESS;
+
+		if (pfd[si].revents & (POLLIN | POLLERR | POLLHUP))
+			rc = mosquitto_loop_read(f->mosq, 1);
+		if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(f->mosq) >= 0 &&
+		    (pfd[si].revents & POLLOUT))
+			rc = mosquitto_loop_write(f->mosq, 1);
+		/*
+		 * A failed TLS handshake closes the socket without on_disconnect:
+		 * the failure is known only from here.
+		 */
+		if (rc != MOSQ_ERR_SUCCESS && f->link != LINK_DOWN && mosquitto_socket(f->mosq) < 0) {
+			char why[420];
+
+			snprintf(why, sizeof(why), "%s: %s%s%s",
+			    f->link == LINK_UP ? "connection lost" : "cannot connect",
+			    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc),
+			    f->lib_error[0] ? " " : "", f->lib_error);
+			f->lib_error[0] = '\0';
+			attempt_failed(f, why);
+		}
+	}
+	if (f->mosq != NULL && mosquitto_socket(f->mosq) >= 0 && mono_ms() >= f->next_misc_ms) {
+		mosquitto_loop_misc(f->mosq);
+		f->next_misc_ms = mono_ms() + f->cfg.keepalive_ms / 4;
+	}
+}
+
+/* Supervision: a handshake that hangs, or acknowledgements that stopped. */
+static void
+supervise(struct mqttfwd *f)
+{
+	int64_t now = mono_ms();
+	/* A broker that sends nothing back for this long is not coming back on this client. */
+	int64_t ack_timeout = f->cfg.keepalive_ms * 2 > 30000 ? f->cfg.keepalive_ms * 2 : 30000;
+
+	if (f->link == LINK_CONNECTING && now - f->attempt_started_ms > f->cfg.connect_timeout_ms) {
+		client_discard(f);
+		attempt_failed(f, "no answer from the broker within the connect timeout");
+		return;
+	}
+	if (f->link == LINK_UP && (f->mosq == NULL || mosquitto_socket(f->mosq) < 0)) {
+		attempt_failed(f, "the connection closed");
+		return;
+	}
+	if (f->link == LINK_UP && ackring_count(&f->ring) > 0 &&
+	    now - f->last_progress_ms > ack_timeout) {
+		log_warn("mqtt: no acknowledgement for %lld s with %zu messages outstanding; "
+		    "reconnecting and sending again from the last acknowledged reading",
+		    (long long)(ack_timeout / 1000), ackring_count(&f->ring));
+		client_discard(f);
+		attempt_failed(f, "acknowledgements stopped");
+	}
+}
+
+/* How long the loop may sleep. */
+static int64_t
+sleep_ms(const struct mqttfwd *f)
+{
+	int64_t now = mono_ms(), t = f->cfg.keepalive_ms / 4;
+
+	if (f->link == LINK_DOWN)
+		t = f->next_attempt_ms - now;
+	else if (f->link == LINK_CONNECTING)
+		t = f->attempt_started_ms + f->cfg.connect_timeout_ms - now + 1;
+	if (f->persisted_seq < ackring_done(&f->ring, 0) && t > MQTTFWD_PERSIST_MS)
+		t = MQTTFWD_PERSIST_MS;
+	return t < 0 ? 0 : t;
+}
+
+/* At stop: outstanding acknowledgements, the cursor, `offline`, DISCONNECT. */
+static void
+shut_down(struct mqttfwd *f)
+{
+	int64_t until = mono_ms() + MQTTFWD_DRAIN_MS;
+
+	while (f->link == LINK_UP && ackring_count(&f->ring) > 0 && mono_ms() < until)
+		network_round(f, 50);
+	persist_cursor(f, true);
+	if (f->link == LINK_UP) {
+		publish_status(f, "offline");
+		until = mono_ms() + MQTTFWD_BYE_MS;
+		while (f->link == LINK_UP && !f->status_acked && mono_ms() < until)
+			network_round(f, 50);
+		mosquitto_disconnect(f->mosq);
+		until = mono_ms() + MQTTFWD_BYE_MS;
+		while (f->mosq != NULL && mosquitto_socket(f->mosq) >= 0 &&
+		    mosquitto_want_write(f->mosq) && mono_ms() < until)
+			network_round(f, 50);
+	}
+}
+
+/* Open the store and read the cursor, retrying until it works or we stop. */
+static bool
+open_store(struct mqttfwd *f)
+{
+	char err[300];
+	int64_t cursor = 0;
+	bool complained = false;
+
+	while (!atomic_load(&f->stop)) {
+		int rc = store_open_err(f->store_path, STORE_READ_WRITE, &f->st, err, sizeof(err));
+
+		if (rc == 0 && (rc = store_cursor_get(f->st, MQTTFWD_CURSOR, &cursor)) == 0) {
+			int64_t done[ACKRING_STREAMS] = { cursor, 0 };
+
+			if (ackring_init(&f->ring, f->cfg.max_inflight, done) != 0)
+				return false;
+			f->sent_seq = f->persisted_seq = cursor;
+			pthread_mutex_lock(&f->mu);
+			f->stats.cursor = cursor;
+			pthread_mutex_unlock(&f->mu);
+			return true;
+		}
+		if (rc == 0) {
+			snprintf(err, sizeof(err), "%s", store_errmsg(f->st));
+			store_close(f->st);
+			f->st = NULL;
+		}
+		if (!complained)
+			log_err("mqtt: cannot open the store: %s; retrying", err);
+		complained = true;
+		struct pollfd p = { .fd = wake_fd(f->stop_wake), .events = POLLIN };
+		poll(&p, 1, MQTTFWD_STORE_RETRY_MS);
+	}
+	return false;
+}
+
+static void *
+mqttfwd_main(void *arg)
+{
+	struct mqttfwd *f = arg;
+
+	if (!open_store(f))
+		goto out;
+	f->next_attempt_ms = mono_ms();
+	while (!atomic_load(&f->stop)) {
+		atomic_store(&f->heartbeat_ms, mono_ms());
+		if (f->link == LINK_DOWN && mono_ms() >= f->next_attempt_ms)
+			connect_start(f);
+		publish_backlog(f);
+		persist_cursor(f, false);
+		network_round(f, sleep_ms(f));
+		supervise(f);
+	}
+	shut_down(f);
+out:
+	if (f->mosq != NULL)
+		mosquitto_destroy(f->mosq);
+	f->mosq = NULL;
+	store_close(f->st);
+	f->st = NULL;
+	return NULL;
+}
+
+int
+mqttfwd_start(const struct conf *conf, struct wake *journal, struct mqttfwd **ret)
+{
+	struct mqttfwd *f = calloc(1, sizeof(*f));
+	int rc;
+
+	if (f == NULL)
+		return -ENOMEM;
+	f->cfg = conf->mqtt;
+	snprintf(f->station, sizeof(f->station), "%s", conf->station.id);
+	snprintf(f->store_path, sizeof(f->store_path), "%s", conf->store.path);
+	f->journal = journal;
+	f->status_mid = -1;
+	atomic_init(&f->stop, false);
+	backoff_init(&f->backoff, MQTTFWD_BACKOFF_MIN_MS, MQTTFWD_BACKOFF_MAX_MS,
+	    (uint64_t)wall_ms() ^ ((uint64_t)getpid() << 32));
+	sb_init(&f->payload);
+	rc = mqttmsg_status_topic(f->status_topic, sizeof(f->status_topic), f->cfg.topic_root,
+	    f->station);
+	f->rows = calloc(MQTTFWD_READ_ROWS, sizeof(*f->rows));
+	if (rc == 0 && f->rows == NULL)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = wake_new(&f->stop_wake);
+	if (rc != 0) {
+		free(f->rows);
+		free(f);
+		return rc;
+	}
+	pthread_mutex_init(&f->mu, NULL);
+	atomic_store(&f->heartbeat_ms, mono_ms());
+	rc = pthread_create(&f->thread, NULL, mqttfwd_main, f);
+	if (rc != 0) {
+		pthread_mutex_destroy(&f->mu);
+		wake_free(f->stop_wake);
+		free(f->rows);
+		free(f);
+		return -rc;
+	}
+	*ret = f;
+	return 0;
+}
+
+void
+mqttfwd_stop(struct mqttfwd *f)
+{
+	if (f == NULL)
+		return;
+	atomic_store(&f->stop, true);
+	wake_signal(f->stop_wake);
+	pthread_join(f->thread, NULL);
+	ackring_free(&f->ring);
+	sb_free(&f->payload);
+	explicit_bzero(f->password, sizeof(f->password));
+	wake_free(f->stop_wake);
+	pthread_mutex_destroy(&f->mu);
+	free(f->rows);
+	free(f);
+}
+
+void
+mqttfwd_get_stats(struct mqttfwd *f, struct fwd_stats *ret)
+{
+	pthread_mutex_lock(&f->mu);
+	*ret = f->stats;
+	pthread_mutex_unlock(&f->mu);
+}
+
+int64_t
+mqttfwd_heartbeat(struct mqttfwd *f)
+{
+	return atomic_load(&f->heartbeat_ms);
+}
