@@ -18,6 +18,7 @@
 #include "log.h"
 #include "poll.h"
 #include "sched.h"
+#include "now.h"
 
 #define BUS_REOPEN_MIN_MS	1000
 #define BUS_REOPEN_MAX_MS	30000
@@ -40,15 +41,6 @@ struct bus {
 	int64_t			 reopen_wait_ms;
 	unsigned		 open_failures;	/* consecutive failed opens */
 };
-
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Sleep until the monotonic deadline or a stop request; true when asked to stop. */
 static bool
@@ -164,9 +156,9 @@ bus_main(void *arg)
 		int rc;
 
 		if (ctx != NULL) {
-			rc = poll_device(ctx, b->conf, dev, wall_ms(), b->readings, &res);
+			rc = poll_device(ctx, b->conf, dev, now_wall_ms(), b->readings, &res);
 		} else {
-			poll_unreachable(dev, wall_ms(), b->readings);
+			poll_unreachable(dev, now_wall_ms(), b->readings);
 			rc = open_err;
 		}
 		size_t dropped = queue_push(b->q, b->readings, dev->model->npoints);

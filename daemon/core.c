@@ -18,6 +18,7 @@
 
 #include "core.h"
 #include "log.h"
+#include "now.h"
 
 #define CORE_BATCH		4096		/* readings per transaction at most */
 #define CORE_PRUNE_EVERY_MS	(3600 * 1000)
@@ -40,15 +41,6 @@ struct core {
 	struct lw_reading	*batch;		/* CORE_BATCH slots */
 	size_t			 nbatch;
 };
-
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The lowest cursor of the running forwarders: past it, readings are unforwarded. */
 static int64_t
@@ -99,7 +91,7 @@ prune(struct core *c)
 
 	if (c->p.retention_ms <= 0)
 		return;
-	rc = store_prune(c->st, wall_ms() - c->p.retention_ms, forwarded_seq(c), &d);
+	rc = store_prune(c->st, now_wall_ms() - c->p.retention_ms, forwarded_seq(c), &d);
 	record_drop(c, &d, "older than the retention");
 	if (rc != 0)
 		log_warn("store: pruning old readings failed: %s", store_errmsg(c->st));

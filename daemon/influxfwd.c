@@ -18,6 +18,8 @@
 #include <zlib.h>
 
 #include "backoff.h"
+#include "failrun.h"
+#include "fwdstore.h"
 #include "influxfwd.h"
 #include "influxmsg.h"
 #include "influxpolicy.h"
@@ -25,6 +27,7 @@
 #include "secret.h"
 #include "store.h"
 #include "strbuf.h"
+#include "now.h"
 
 #define INFLUXFWD_READ_ROWS	512		/* readings read from the store at a time */
 #define INFLUXFWD_BODY_MAX	4096		/* of an answer, kept for the log */
@@ -59,9 +62,7 @@ struct influxfwd {
 	int64_t			 cursor;		/* persisted: everything up to it is written */
 	struct backoff		 backoff;
 	struct backoff		 config_backoff;
-	unsigned		 failures;		/* requests failed in a row */
-	int64_t			 failing_since_ms;
-	int64_t			 reminded_ms;
+	struct failrun		 failrun;		/* of requests */
 	/* The batch: lines in body, line i at off[i] .. off[i+1], from reading seq[i]. */
 	struct strbuf		 body;
 	size_t			*off;
@@ -78,24 +79,6 @@ struct influxfwd {
 	struct store_row	*rows;
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sleep until ms pass, the journal grows (if asked) or a stop; true on stop. */
 static bool
 wait_for(struct influxfwd *f, int64_t ms, bool journal)
@@ -109,7 +92,7 @@ wait_for(struct influxfwd *f, int64_t ms, bool journal)
 		poll(p, journal ? 2 : 1, (int)(ms > INFLUXFWD_IDLE_MS ? INFLUXFWD_IDLE_MS : ms));
 	if (journal && (p[1].revents & POLLIN))
 		wake_clear(f->journal);
-	atomic_store(&f->heartbeat_ms, mono_ms());
+	atomic_store(&f->heartbeat_ms, now_mono_ms());
 	return atomic_load(&f->stop);
 }
 
@@ -128,17 +111,19 @@ set_state(struct influxfwd *f, bool ok, const char *error)
 static void
 request_failed(struct influxfwd *f, const char *why)
 {
-	int64_t now = mono_ms();
+	int64_t now = now_mono_ms();
 
-	if (f->failures++ == 0) {
-		f->failing_since_ms = now;
-		f->reminded_ms = now;
+	switch (failrun_fail(&f->failrun, now)) {
+	case FAILRUN_FIRST:
 		log_warn("influxdb: %s: %s; readings are kept in the store and sent when it works",
 		    f->cfg.url, why);
-	} else if (now - f->reminded_ms >= INFLUXFWD_REMIND_MS) {
-		f->reminded_ms = now;
+		break;
+	case FAILRUN_REMIND:
 		log_warn("influxdb: %s: still failing after %u attempts in %lld s: %s", f->cfg.url,
-		    f->failures, (long long)((now - f->failing_since_ms) / 1000), why);
+		    f->failrun.failures, (long long)((now - f->failrun.since_ms) / 1000), why);
+		break;
+	case FAILRUN_QUIET:
+		break;
 	}
 	set_state(f, false, why);
 }
@@ -146,10 +131,10 @@ request_failed(struct influxfwd *f, const char *why)
 static void
 request_succeeded(struct influxfwd *f)
 {
-	if (f->failures > 0)
-		log_notice("influxdb: %s: writing again after %u failed attempts", f->cfg.url,
-		    f->failures);
-	f->failures = 0;
+	unsigned failed = failrun_ok(&f->failrun);
+
+	if (failed > 0)
+		log_notice("influxdb: %s: writing again after %u failed attempts", f->cfg.url, failed);
 	backoff_reset(&f->backoff);
 	backoff_reset(&f->config_backoff);
 	set_state(f, true, "");
@@ -431,7 +416,7 @@ advance(struct influxfwd *f, int64_t seq, size_t lines)
 	pthread_mutex_lock(&f->mu);
 	f->stats.cursor = seq;
 	f->stats.acked += lines;
-	f->stats.last_ack_ms = wall_ms();
+	f->stats.last_ack_ms = now_wall_ms();
 	pthread_mutex_unlock(&f->mu);
 }
 
@@ -531,30 +516,13 @@ send_batch(struct influxfwd *f)
 static bool
 open_store(struct influxfwd *f)
 {
-	char err[300];
-	bool complained = false;
-
-	while (!atomic_load(&f->stop)) {
-		int rc = store_open_err(f->store_path, STORE_READ_WRITE, &f->st, err, sizeof(err));
-
-		if (rc == 0 && (rc = store_cursor_get(f->st, INFLUXFWD_CURSOR, &f->cursor)) == 0) {
-			pthread_mutex_lock(&f->mu);
-			f->stats.cursor = f->cursor;
-			pthread_mutex_unlock(&f->mu);
-			return true;
-		}
-		if (f->st != NULL) {
-			snprintf(err, sizeof(err), "%s", store_errmsg(f->st));
-			store_close(f->st);
-			f->st = NULL;
-		}
-		if (!complained)
-			log_err("influxdb: cannot open the store: %s; retrying", err);
-		complained = true;
-		if (wait_for(f, INFLUXFWD_STORE_RETRY_MS, false))
-			break;
-	}
-	return false;
+	if (fwdstore_open(f->store_path, INFLUXFWD_CURSOR, "influxdb", wake_fd(f->stop_wake),
+	    &f->stop, &f->st, &f->cursor) != 0)
+		return false;
+	pthread_mutex_lock(&f->mu);
+	f->stats.cursor = f->cursor;
+	pthread_mutex_unlock(&f->mu);
+	return true;
 }
 
 static void *
@@ -569,7 +537,7 @@ influxfwd_main(void *arg)
 	if (!open_store(f))
 		return NULL;
 	while (!atomic_load(&f->stop)) {
-		atomic_store(&f->heartbeat_ms, mono_ms());
+		atomic_store(&f->heartbeat_ms, now_mono_ms());
 		if (build_batch(f) != 0) {
 			if (wait_for(f, INFLUXFWD_STORE_RETRY_MS, false))
 				break;
@@ -585,10 +553,10 @@ influxfwd_main(void *arg)
 			continue;
 		}
 		/* A batch that is not full waits, but no reading longer than flush_interval. */
-		int64_t now = mono_ms();
+		int64_t now = now_mono_ms();
 		if (f->waiting_since_ms == 0)
 			f->waiting_since_ms = now;
-		int64_t age = wall_ms() - f->oldest_ms;
+		int64_t age = now_wall_ms() - f->oldest_ms;
 		int64_t waited = now - f->waiting_since_ms;
 		int64_t flush = f->cfg.flush_interval_ms;
 		if (f->nlines < f->cfg.batch_size && age < flush && waited < flush) {
@@ -619,7 +587,8 @@ influxfwd_start(const struct conf *conf, struct wake *journal, struct influxfwd 
 	snprintf(f->store_path, sizeof(f->store_path), "%s", conf->store.path);
 	f->journal = journal;
 	atomic_init(&f->stop, false);
-	uint64_t seed = (uint64_t)wall_ms() ^ ((uint64_t)getpid() << 32);
+	uint64_t seed = (uint64_t)now_wall_ms() ^ ((uint64_t)getpid() << 32);
+	failrun_init(&f->failrun, INFLUXFWD_REMIND_MS);
 	backoff_init(&f->backoff, INFLUXFWD_BACKOFF_MIN_MS, INFLUXFWD_BACKOFF_MAX_MS, seed);
 	backoff_init(&f->config_backoff, INFLUXFWD_CONFIG_MIN_MS, INFLUXFWD_CONFIG_MAX_MS, seed + 1);
 	sb_init(&f->body);
@@ -633,7 +602,7 @@ influxfwd_start(const struct conf *conf, struct wake *journal, struct influxfwd 
 		rc = wake_new(&f->stop_wake);
 	if (rc == 0) {
 		pthread_mutex_init(&f->mu, NULL);
-		atomic_store(&f->heartbeat_ms, mono_ms());
+		atomic_store(&f->heartbeat_ms, now_mono_ms());
 		rc = -pthread_create(&f->thread, NULL, influxfwd_main, f);
 		if (rc != 0) {
 			pthread_mutex_destroy(&f->mu);

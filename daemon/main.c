@@ -30,6 +30,7 @@
 #include "queue.h"
 #include "store.h"
 #include "wake.h"
+#include "now.h"
 
 #define QUEUE_CAPACITY	16384	/* readings between the bus threads and the store */
 
@@ -71,15 +72,6 @@ load(const char *path, bool to_log)
 	return rc == 0 ? conf : NULL;
 }
 
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* --once: poll every enabled device once and print a table. */
 static int
 run_once(const struct conf *conf)
@@ -108,7 +100,7 @@ run_once(const struct conf *conf)
 		r = calloc(dev->model->npoints, sizeof(*r));
 		if (r == NULL)
 			break;
-		rc = poll_device(ctx[dev->bus], conf, dev, wall_ms(), r, &res);
+		rc = poll_device(ctx[dev->bus], conf, dev, now_wall_ms(), r, &res);
 		if (rc != 0)
 			all_ok = false;
 		log_info("%s: %u transaction%s, %u failed, %lld ms", dev->name,

@@ -33,12 +33,15 @@
 
 #include "ackring.h"
 #include "backoff.h"
+#include "failrun.h"
+#include "fwdstore.h"
 #include "log.h"
 #include "mqttfwd.h"
 #include "mqttmsg.h"
 #include "secret.h"
 #include "store.h"
 #include "strbuf.h"
+#include "now.h"
 
 #define MQTTFWD_READ_ROWS	256		/* readings read from the store at a time */
 #define MQTTFWD_PERSIST_MS	1000		/* the cursor is written at most this often */
@@ -47,7 +50,6 @@
 #define MQTTFWD_REMIND_MS	(10 * 60 * 1000)	/* a lasting failure is logged again this often */
 #define MQTTFWD_DRAIN_MS	2000		/* at stop: wait this long for outstanding PUBACKs */
 #define MQTTFWD_BYE_MS		1000		/* at stop: wait this long for `offline` to go out */
-#define MQTTFWD_STORE_RETRY_MS	5000
 
 enum link_state {
 	LINK_DOWN,		/* no connection; next attempt at next_attempt_ms */
@@ -83,9 +85,7 @@ struct mqttfwd {
 	int64_t			 next_misc_ms;
 	int			 status_mid;		/* of the last status message, -1 none */
 	bool			 status_acked;
-	unsigned		 failures;		/* connection attempts failed in a row */
-	int64_t			 failing_since_ms;
-	int64_t			 reminded_ms;
+	struct failrun		 failrun;		/* of connection attempts */
 	char			 status_topic[MQTTMSG_TOPIC_MAX];
 	char			 lib_error[200];	/* libmosquitto's last error line */
 	char			 password[512];
@@ -93,24 +93,6 @@ struct mqttfwd {
 	struct strbuf		 payload;
 	struct store_row	*rows;
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 set_error(struct mqttfwd *f, const char *msg)
@@ -127,19 +109,21 @@ set_error(struct mqttfwd *f, const char *msg)
 static void
 attempt_failed(struct mqttfwd *f, const char *why)
 {
-	int64_t now = mono_ms();
+	int64_t now = now_mono_ms();
 	int64_t delay = backoff_next(&f->backoff);
 
-	if (f->failures++ == 0) {
-		f->failing_since_ms = now;
-		f->reminded_ms = now;
+	switch (failrun_fail(&f->failrun, now)) {
+	case FAILRUN_FIRST:
 		log_warn("mqtt: %s:%u: %s; readings are kept in the store and sent when the broker is back",
 		    f->cfg.host, f->cfg.port, why);
-	} else if (now - f->reminded_ms >= MQTTFWD_REMIND_MS) {
-		f->reminded_ms = now;
+		break;
+	case FAILRUN_REMIND:
 		log_warn("mqtt: %s:%u: still failing after %u attempts in %lld s: %s",
-		    f->cfg.host, f->cfg.port, f->failures,
-		    (long long)((now - f->failing_since_ms) / 1000), why);
+		    f->cfg.host, f->cfg.port, f->failrun.failures,
+		    (long long)((now - f->failrun.since_ms) / 1000), why);
+		break;
+	case FAILRUN_QUIET:
+		break;
 	}
 	set_error(f, why);
 	pthread_mutex_lock(&f->mu);
@@ -181,15 +165,16 @@ on_connect(struct mosquitto *m, void *arg, int rc)
 		f->have_password = false;	/* read the password file again */
 		return;
 	}
-	if (f->failures > 0)
+	unsigned failed = failrun_ok(&f->failrun);
+
+	if (failed > 0)
 		log_notice("mqtt: connected to %s:%u again after %u failed attempts",
-		    f->cfg.host, f->cfg.port, f->failures);
+		    f->cfg.host, f->cfg.port, failed);
 	else
 		log_info("mqtt: connected to %s:%u", f->cfg.host, f->cfg.port);
-	f->failures = 0;
 	backoff_reset(&f->backoff);
 	f->link = LINK_UP;
-	f->last_progress_ms = mono_ms();
+	f->last_progress_ms = now_mono_ms();
 	set_error(f, "");
 	pthread_mutex_lock(&f->mu);
 	f->stats.connected = true;
@@ -240,12 +225,12 @@ on_publish(struct mosquitto *m, void *arg, int mid, int reason, const mosquitto_
 	}
 	if (!ackring_ack(&f->ring, mid))
 		return;
-	f->last_progress_ms = mono_ms();
+	f->last_progress_ms = now_mono_ms();
 	pthread_mutex_lock(&f->mu);
 	f->stats.acked++;
 	if (reason >= 0x80)
 		f->stats.rejected++;
-	f->stats.last_ack_ms = wall_ms();
+	f->stats.last_ack_ms = now_wall_ms();
 	f->stats.cursor = ackring_done(&f->ring, 0);
 	pthread_mutex_unlock(&f->mu);
 	/* MQTT 5: the broker may refuse a message (not authorized, quota). */
@@ -372,7 +357,7 @@ connect_start(struct mqttfwd *f)
 	}
 	f->mosq_connected_once = true;
 	f->link = LINK_CONNECTING;
-	f->attempt_started_ms = mono_ms();
+	f->attempt_started_ms = now_mono_ms();
 }
 
 /* Hand readings after sent_seq to libmosquitto while there is room in flight. */
@@ -437,7 +422,7 @@ publish_backlog(struct mqttfwd *f)
 static void
 persist_cursor(struct mqttfwd *f, bool force)
 {
-	int64_t done = ackring_done(&f->ring, 0), now = mono_ms();
+	int64_t done = ackring_done(&f->ring, 0), now = now_mono_ms();
 
 	if (done <= f->persisted_seq || (!force && now - f->persisted_ms < MQTTFWD_PERSIST_MS))
 		return;
@@ -473,7 +458,7 @@ network_round(struct mqttfwd *f, int64_t timeout_ms)
 		timeout_ms = 0;
 	if (poll(pfd, n, (int)(timeout_ms > 60000 ? 60000 : timeout_ms)) < 0)
 		return;
-	atomic_store(&f->heartbeat_ms, mono_ms());
+	atomic_store(&f->heartbeat_ms, now_mono_ms());
 	if (pfd[1].revents & POLLIN)
 		wake_clear(f->journal);
 	if (si >= 0 && f->mosq != NULL) {
@@ -499,9 +484,9 @@ network_round(struct mqttfwd *f, int64_t timeout_ms)
 			attempt_failed(f, why);
 		}
 	}
-	if (f->mosq != NULL && mosquitto_socket(f->mosq) >= 0 && mono_ms() >= f->next_misc_ms) {
+	if (f->mosq != NULL && mosquitto_socket(f->mosq) >= 0 && now_mono_ms() >= f->next_misc_ms) {
 		mosquitto_loop_misc(f->mosq);
-		f->next_misc_ms = mono_ms() + f->cfg.keepalive_ms / 4;
+		f->next_misc_ms = now_mono_ms() + f->cfg.keepalive_ms / 4;
 	}
 }
 
@@ -509,7 +494,7 @@ network_round(struct mqttfwd *f, int64_t timeout_ms)
 static void
 supervise(struct mqttfwd *f)
 {
-	int64_t now = mono_ms();
+	int64_t now = now_mono_ms();
 	/* A broker that sends nothing back for this long is not coming back on this client. */
 	int64_t ack_timeout = f->cfg.keepalive_ms * 2 > 30000 ? f->cfg.keepalive_ms * 2 : 30000;
 
@@ -536,7 +521,7 @@ supervise(struct mqttfwd *f)
 static int64_t
 sleep_ms(const struct mqttfwd *f)
 {
-	int64_t now = mono_ms(), t = f->cfg.keepalive_ms / 4;
+	int64_t now = now_mono_ms(), t = f->cfg.keepalive_ms / 4;
 
 	if (f->link == LINK_DOWN)
 		t = f->next_attempt_ms - now;
@@ -551,20 +536,20 @@ sleep_ms(const struct mqttfwd *f)
 static void
 shut_down(struct mqttfwd *f)
 {
-	int64_t until = mono_ms() + MQTTFWD_DRAIN_MS;
+	int64_t until = now_mono_ms() + MQTTFWD_DRAIN_MS;
 
-	while (f->link == LINK_UP && ackring_count(&f->ring) > 0 && mono_ms() < until)
+	while (f->link == LINK_UP && ackring_count(&f->ring) > 0 && now_mono_ms() < until)
 		network_round(f, 50);
 	persist_cursor(f, true);
 	if (f->link == LINK_UP) {
 		publish_status(f, "offline");
-		until = mono_ms() + MQTTFWD_BYE_MS;
-		while (f->link == LINK_UP && !f->status_acked && mono_ms() < until)
+		until = now_mono_ms() + MQTTFWD_BYE_MS;
+		while (f->link == LINK_UP && !f->status_acked && now_mono_ms() < until)
 			network_round(f, 50);
 		mosquitto_disconnect(f->mosq);
-		until = mono_ms() + MQTTFWD_BYE_MS;
+		until = now_mono_ms() + MQTTFWD_BYE_MS;
 		while (f->mosq != NULL && mosquitto_socket(f->mosq) >= 0 &&
-		    mosquitto_want_write(f->mosq) && mono_ms() < until)
+		    mosquitto_want_write(f->mosq) && now_mono_ms() < until)
 			network_round(f, 50);
 	}
 }
@@ -573,36 +558,19 @@ shut_down(struct mqttfwd *f)
 static bool
 open_store(struct mqttfwd *f)
 {
-	char err[300];
 	int64_t cursor = 0;
-	bool complained = false;
 
-	while (!atomic_load(&f->stop)) {
-		int rc = store_open_err(f->store_path, STORE_READ_WRITE, &f->st, err, sizeof(err));
-
-		if (rc == 0 && (rc = store_cursor_get(f->st, MQTTFWD_CURSOR, &cursor)) == 0) {
-			int64_t done[ACKRING_STREAMS] = { cursor, 0 };
-
-			if (ackring_init(&f->ring, f->cfg.max_inflight, done) != 0)
-				return false;
-			f->sent_seq = f->persisted_seq = cursor;
-			pthread_mutex_lock(&f->mu);
-			f->stats.cursor = cursor;
-			pthread_mutex_unlock(&f->mu);
-			return true;
-		}
-		if (rc == 0) {
-			snprintf(err, sizeof(err), "%s", store_errmsg(f->st));
-			store_close(f->st);
-			f->st = NULL;
-		}
-		if (!complained)
-			log_err("mqtt: cannot open the store: %s; retrying", err);
-		complained = true;
-		struct pollfd p = { .fd = wake_fd(f->stop_wake), .events = POLLIN };
-		poll(&p, 1, MQTTFWD_STORE_RETRY_MS);
-	}
-	return false;
+	if (fwdstore_open(f->store_path, MQTTFWD_CURSOR, "mqtt", wake_fd(f->stop_wake), &f->stop,
+	    &f->st, &cursor) != 0)
+		return false;
+	int64_t done[ACKRING_STREAMS] = { cursor, 0 };
+	if (ackring_init(&f->ring, f->cfg.max_inflight, done) != 0)
+		return false;
+	f->sent_seq = f->persisted_seq = cursor;
+	pthread_mutex_lock(&f->mu);
+	f->stats.cursor = cursor;
+	pthread_mutex_unlock(&f->mu);
+	return true;
 }
 
 static void *
@@ -612,10 +580,10 @@ mqttfwd_main(void *arg)
 
 	if (!open_store(f))
 		goto out;
-	f->next_attempt_ms = mono_ms();
+	f->next_attempt_ms = now_mono_ms();
 	while (!atomic_load(&f->stop)) {
-		atomic_store(&f->heartbeat_ms, mono_ms());
-		if (f->link == LINK_DOWN && mono_ms() >= f->next_attempt_ms)
+		atomic_store(&f->heartbeat_ms, now_mono_ms());
+		if (f->link == LINK_DOWN && now_mono_ms() >= f->next_attempt_ms)
 			connect_start(f);
 		publish_backlog(f);
 		persist_cursor(f, false);
@@ -646,8 +614,9 @@ mqttfwd_start(const struct conf *conf, struct wake *journal, struct mqttfwd **re
 	f->journal = journal;
 	f->status_mid = -1;
 	atomic_init(&f->stop, false);
+	failrun_init(&f->failrun, MQTTFWD_REMIND_MS);
 	backoff_init(&f->backoff, MQTTFWD_BACKOFF_MIN_MS, MQTTFWD_BACKOFF_MAX_MS,
-	    (uint64_t)wall_ms() ^ ((uint64_t)getpid() << 32));
+	    (uint64_t)now_wall_ms() ^ ((uint64_t)getpid() << 32));
 	sb_init(&f->payload);
 	rc = mqttmsg_status_topic(f->status_topic, sizeof(f->status_topic), f->cfg.topic_root,
 	    f->station);
@@ -662,7 +631,7 @@ mqttfwd_start(const struct conf *conf, struct wake *journal, struct mqttfwd **re
 		return rc;
 	}
 	pthread_mutex_init(&f->mu, NULL);
-	atomic_store(&f->heartbeat_ms, mono_ms());
+	atomic_store(&f->heartbeat_ms, now_mono_ms());
 	rc = pthread_create(&f->thread, NULL, mqttfwd_main, f);
 	if (rc != 0) {
 		pthread_mutex_destroy(&f->mu);

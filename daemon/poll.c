@@ -31,18 +31,10 @@
 #include "plan.h"
 #include "poll.h"
 #include "sample.h"
+#include "now.h"
 
 #define POLL_MAX_SPANS		(2 * PLAN_MAX_BLOCKS + 64)
 #define POLL_DRAIN_CAP_FACTOR	5	/* drain for at most this many quiet periods */
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 sleep_ms(int64_t ms)
@@ -80,13 +72,13 @@ connect_bounded(int fd, const struct sockaddr *addr, socklen_t len, int64_t time
 		return errno;
 	if (connect(fd, addr, len) == -1) {
 		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-		int64_t deadline = mono_ms() + timeout_ms;
+		int64_t deadline = now_mono_ms() + timeout_ms;
 		int rc = 0;
 
 		if (errno != EINPROGRESS)
 			return errno;
 		for (;;) {
-			int64_t left = deadline - mono_ms();
+			int64_t left = deadline - now_mono_ms();
 
 			rc = poll(&pfd, 1, left > 0 ? (int)left : 0);
 			if (rc == -1 && errno == EINTR)
@@ -223,12 +215,12 @@ poll_open_bus(const struct conf_bus *bus, modbus_t **ret, char *err, size_t errl
 static void
 drain_line(modbus_t *ctx, int64_t quiet_ms)
 {
-	int64_t start = mono_ms(), last = start;
+	int64_t start = now_mono_ms(), last = start;
 	int fd = modbus_get_socket(ctx);
 	uint8_t junk[260];
 
 	while (fd >= 0) {
-		int64_t now = mono_ms();
+		int64_t now = now_mono_ms();
 		int64_t left = quiet_ms - (now - last);
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
@@ -241,7 +233,7 @@ drain_line(modbus_t *ctx, int64_t quiet_ms)
 			break;
 		if (read(fd, junk, sizeof(junk)) <= 0)
 			break;
-		last = mono_ms();
+		last = now_mono_ms();
 	}
 	modbus_flush(ctx);
 }
@@ -350,10 +342,10 @@ poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *de
 	if (modbus_get_socket(ctx) < 0 && bus->type != CONF_BUS_RTU)
 		reconnect_tcp(ctx, bus);
 
-	t0 = mono_ms();
+	t0 = now_mono_ms();
 	for (int i = 0; i < nblocks; i++) {
 		const struct plan_block *b = &blocks[i];
-		int64_t ts = mono_ms();
+		int64_t ts = now_mono_ms();
 		int rc;
 
 		if (bus->turnaround_ms > 0 || m->turnaround_ms > 0)
@@ -370,7 +362,7 @@ poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *de
 			log_debug("%s: read %s (%u) %u+%u unit %u: ok in %lld ms", dev->name,
 			    mb_regkind_name(b->reg), b->reg == MB_INPUT ? 4u : 3u,
 			    b->addr, b->count, dev->unit,
-			    (long long)(mono_ms() - ts));
+			    (long long)(now_mono_ms() - ts));
 			continue;
 		}
 		last_err = rc == -1 ? errno : EMBMDATA;
@@ -378,7 +370,7 @@ poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *de
 		log_debug("%s: read %s (%u) %u+%u unit %u: %s after %lld ms", dev->name,
 		    mb_regkind_name(b->reg), b->reg == MB_INPUT ? 4u : 3u,
 		    b->addr, b->count, dev->unit,
-		    poll_strerror(last_err, ebuf, sizeof(ebuf)), (long long)(mono_ms() - ts));
+		    poll_strerror(last_err, ebuf, sizeof(ebuf)), (long long)(now_mono_ms() - ts));
 		if (bus->type == CONF_BUS_TCP) {
 			if (line_is_dirty(last_err) || link_is_broken(last_err))
 				reconnect_tcp(ctx, bus);
@@ -396,7 +388,7 @@ poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *de
 			break;
 		}
 	}
-	res->latency_ms = mono_ms() - t0;
+	res->latency_ms = now_mono_ms() - t0;
 	res->last_errno = last_err;
 
 	struct sample_regs regs = { blocks, datap, ok, (size_t)nblocks };

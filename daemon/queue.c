@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "queue.h"
+#include "now.h"
 
 struct queue {
 	pthread_mutex_t		 mu;
@@ -25,10 +26,7 @@ struct queue {
 int64_t
 queue_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return now_mono_ms();
 }
 
 int

@@ -7,17 +7,10 @@
  * Formatting picks the unit of the largest multiple that divides the size
  * exactly, so 2000000000 is "2GB" and 536870912 is "512MiB".
  */
-#include <errno.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "size.h"
+#include "unitnum.h"
 
-static const struct {
-	const char	*suffix;
-	int64_t		 bytes;
-} units[] = {
+static const struct unitnum units[] = {
 	/* Largest first, for formatting. */
 	{ "TiB", 1099511627776LL },
 	{ "TB", 1000000000000LL },
@@ -35,46 +28,11 @@ static const struct {
 int
 size_parse(const char *s, int64_t *ret)
 {
-	const char *p;
-	int64_t n = 0, per = 0;
-	bool overflow = false;
-
-	if (s == NULL)
-		return -EINVAL;
-	for (p = s; *p >= '0' && *p <= '9'; p++) {
-		int digit = *p - '0';
-
-		if (n > (INT64_MAX - digit) / 10)
-			overflow = true;
-		else
-			n = n * 10 + digit;
-	}
-	if (p == s)
-		return -EINVAL;
-	for (size_t i = 0; i < NUNITS; i++)
-		if (strcmp(p, units[i].suffix) == 0)
-			per = units[i].bytes;
-	if (per == 0)
-		return -EINVAL;
-	if (overflow || n > INT64_MAX / per)
-		return -ERANGE;
-	*ret = n * per;
-	return 0;
+	return unitnum_parse(s, units, NUNITS, ret);
 }
 
 char *
 size_format(int64_t bytes, char *buf, size_t len)
 {
-	/* The magnitude as unsigned, so that INT64_MIN has one too. */
-	uint64_t mag = bytes < 0 ? -(uint64_t)bytes : (uint64_t)bytes;
-	size_t i;
-
-	if (len == 0)
-		return buf;
-	for (i = 0; i < NUNITS - 1; i++)
-		if (mag != 0 && mag % (uint64_t)units[i].bytes == 0)
-			break;
-	snprintf(buf, len, "%s%llu%s", bytes < 0 ? "-" : "", (unsigned long long)(mag /
-	    (uint64_t)units[i].bytes), units[i].suffix);
-	return buf;
+	return unitnum_format(bytes, units, NUNITS, NUNITS - 1, buf, len);
 }

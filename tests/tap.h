@@ -8,6 +8,7 @@
 #define LW_TAP_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,18 @@ tap_check(int cond, const char *what, const char *file, int line)
 	tap_failed++;
 	printf("not ok %d - %s (%s:%d)\n", tap_count, what, file, line);
 	return 0;
+}
+
+/* A repeatable pseudo-random sequence (xorshift64) from *state, which must not be 0. */
+static inline uint64_t
+tap_rand(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
 }
 
 static inline int

@@ -36,6 +36,7 @@
 #include "plan.h"
 #include "regtype.h"
 #include "sample.h"
+#include "fuzz_bytes.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -53,55 +54,22 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	}								\
 } while (0)
 
-/* The input, read front to back; zeros once it runs out. */
-struct input {
-	const uint8_t	*p;
-	size_t		 n;
-};
-
-static uint8_t
-u8(struct input *in)
-{
-	if (in->n == 0)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t
-u16(struct input *in)
-{
-	uint16_t hi = u8(in);
-
-	return (uint16_t)(hi << 8 | u8(in));
-}
-
-static uint64_t
-u64(struct input *in)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | u8(in);
-	return v;
-}
-
 /* A double: mostly a telling one from a table, sometimes any bit pattern. */
 static double
-num(struct input *in)
+num(struct fuzz_bytes *in)
 {
 	static const double table[] = {
 		1.0, 0.0, -1.0, 0.1, 10.0, 0.5, 2.0, 100.0, -0.001, 1e300, -1e300, 1e-300,
 		INFINITY, -INFINITY, NAN, 65535.5, -32768.5, 4294967296.0, 9223372036854775808.0,
 		18446744073709551616.0, 3.4028235677973366e38, 0x1.ffffffp127, -0.0, 1e-45,
 	};
-	uint8_t b = u8(in);
+	uint8_t b = fz_u8(in);
 	uint64_t bits;
 	double d;
 
 	if (b < 200)
 		return table[b % (sizeof(table) / sizeof(table[0]))];
-	bits = u64(in);
+	bits = fz_u64(in);
 	memcpy(&d, &bits, sizeof(d));
 	return d;
 }
@@ -221,23 +189,23 @@ min_groups(const struct plan_span *s, size_t n, int *group, size_t i, int ngroup
 }
 
 static int
-fuzz_plan(struct input *in, struct plan_span *spans, size_t *ret_n, struct plan_block *blocks)
+fuzz_plan(struct fuzz_bytes *in, struct plan_span *spans, size_t *ret_n, struct plan_block *blocks)
 {
-	uint16_t max_regs = (uint16_t)(u8(in) % 131);
-	uint16_t max_gap = (uint16_t)(u8(in) % 20);
-	bool align = u8(in) & 1, any_invalid = false, any_long = false;
-	size_t max_blocks = 1 + u8(in) % PLAN_MAX_BLOCKS;
-	size_t n = u8(in) % (MAX_SPANS + 1);
+	uint16_t max_regs = (uint16_t)(fz_u8(in) % 131);
+	uint16_t max_gap = (uint16_t)(fz_u8(in) % 20);
+	bool align = fz_u8(in) & 1, any_invalid = false, any_long = false;
+	size_t max_blocks = 1 + fz_u8(in) % PLAN_MAX_BLOCKS;
+	size_t n = fz_u8(in) % (MAX_SPANS + 1);
 	unsigned max = effective_max(max_regs);
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
-		uint8_t f = u8(in);
+		uint8_t f = fz_u8(in);
 
 		/* Bit 0: kind, 1: anywhere, 2: long; 1 in 32 is malformed. */
 		spans[i].reg = f & 1 ? MB_INPUT : MB_HOLDING;
-		spans[i].addr = f & 2 ? u16(in) : (uint16_t)(u8(in) % 64);
-		spans[i].count = (uint16_t)(f & 4 ? 1 + u8(in) % 130 : 1 + u8(in) % 5);
+		spans[i].addr = f & 2 ? fz_u16(in) : (uint16_t)(fz_u8(in) % 64);
+		spans[i].count = (uint16_t)(f & 4 ? 1 + fz_u8(in) % 130 : 1 + fz_u8(in) % 5);
 		if (f >= 0xF8) {
 			if (f & 1)
 				spans[i].reg = (enum mb_regkind)2;
@@ -295,7 +263,7 @@ fuzz_plan(struct input *in, struct plan_span *spans, size_t *ret_n, struct plan_
  * value registers and each used check's register, and a good one.
  */
 static void
-fuzz_model(struct input *in, const struct drv_point *points, size_t npoints)
+fuzz_model(struct fuzz_bytes *in, const struct drv_point *points, size_t npoints)
 {
 	struct plan_span sp[MAX_POINTS * (1 + DRV_MAX_CHECKS)];
 	struct plan_block a[PLAN_MAX_BLOCKS], b[PLAN_MAX_BLOCKS];
@@ -307,9 +275,9 @@ fuzz_model(struct input *in, const struct drv_point *points, size_t npoints)
 	m.name = "fuzz";
 	m.points = points;
 	m.npoints = npoints;
-	m.max_regs_per_read = (uint16_t)(u8(in) % 131);
-	m.max_gap = (uint16_t)(u8(in) % 20);
-	m.align_even = u8(in) & 1;
+	m.max_regs_per_read = (uint16_t)(fz_u8(in) % 131);
+	m.max_gap = (uint16_t)(fz_u8(in) % 20);
+	m.align_even = fz_u8(in) & 1;
 	for (size_t i = 0; i < npoints; i++) {
 		sp[n++] = (struct plan_span){ points[i].reg, points[i].addr,
 		    (uint16_t)mb_type_regs(points[i].type) };
@@ -338,30 +306,30 @@ fuzz_model(struct input *in, const struct drv_point *points, size_t npoints)
 }
 
 static uint16_t
-near_addr(struct input *in, const struct plan_span *spans, size_t n)
+near_addr(struct fuzz_bytes *in, const struct plan_span *spans, size_t n)
 {
-	uint8_t f = u8(in);
+	uint8_t f = fz_u8(in);
 
 	if (n == 0 || f >= 224)
-		return u16(in);
-	return (uint16_t)(spans[f % n].addr + u8(in) % 8 - 3);
+		return fz_u16(in);
+	return (uint16_t)(spans[f % n].addr + fz_u8(in) % 8 - 3);
 }
 
 static void
-fuzz_sample(struct input *in, const struct plan_span *spans, size_t nspans,
+fuzz_sample(struct fuzz_bytes *in, const struct plan_span *spans, size_t nspans,
     const struct plan_block *blocks, size_t nblocks)
 {
 	static uint16_t regdata[PLAN_MAX_BLOCKS][MODBUS_MAX];
 	const uint16_t *datap[PLAN_MAX_BLOCKS];
 	bool ok[PLAN_MAX_BLOCKS];
 	struct sample_regs regs = { blocks, datap, ok, nblocks };
-	size_t npoints = u8(in) % (MAX_POINTS + 1);
+	size_t npoints = fz_u8(in) % (MAX_POINTS + 1);
 
 	for (size_t b = 0; b < nblocks; b++) {
-		ok[b] = u8(in) % 4 != 0;
+		ok[b] = fz_u8(in) % 4 != 0;
 		datap[b] = regdata[b];
 		for (unsigned r = 0; r < blocks[b].count && r < MODBUS_MAX; r++)
-			regdata[b][r] = u8(in) < 128 ? u16(in) : (uint16_t)(r & 1 ? 0 : 0x7FC0);
+			regdata[b][r] = fz_u8(in) < 128 ? fz_u16(in) : (uint16_t)(r & 1 ? 0 : 0x7FC0);
 	}
 	static struct drv_point points[MAX_POINTS];
 
@@ -375,27 +343,27 @@ fuzz_sample(struct input *in, const struct plan_span *spans, size_t nspans,
 		uint8_t f;
 
 		memset(&p, 0, sizeof(p));
-		f = u8(in);
+		f = fz_u8(in);
 		p.reg = f & 1 ? MB_INPUT : MB_HOLDING;
 		p.addr = near_addr(in, spans, nspans);
-		p.type = (enum mb_type)(u8(in) % 9);
-		p.order = (enum mb_order)(u8(in) % 5);
+		p.type = (enum mb_type)(fz_u8(in) % 9);
+		p.order = (enum mb_order)(fz_u8(in) % 5);
 		p.scale = num(in);
 		p.offset = num(in);
 		p.rated_min = num(in);
 		p.rated_max = num(in);
 		p.has_sentinel = f & 2;
-		p.sentinel = f & 4 ? u64(in) : u16(in);
+		p.sentinel = f & 4 ? fz_u64(in) : fz_u16(in);
 		for (size_t c = 0; c < DRV_MAX_CHECKS; c++) {
 			struct drv_check *k = &p.checks[c];
 
-			k->kind = (enum drv_check_kind)(u8(in) % 5);
-			k->reg = u8(in) & 1 ? MB_INPUT : MB_HOLDING;
+			k->kind = (enum drv_check_kind)(fz_u8(in) % 5);
+			k->reg = fz_u8(in) & 1 ? MB_INPUT : MB_HOLDING;
 			k->addr = near_addr(in, spans, nspans);
-			k->shift = (uint8_t)(u8(in) % 20);
-			k->mask = u16(in);
-			k->code = u16(in);
-			k->quality = (enum lw_quality)(u8(in) % 6);
+			k->shift = (uint8_t)(fz_u8(in) % 20);
+			k->mask = fz_u16(in);
+			k->code = fz_u16(in);
+			k->quality = (enum lw_quality)(fz_u8(in) % 6);
 			if (k->kind != DRV_CHECK_NONE)
 				plain = false;
 		}
@@ -469,19 +437,19 @@ mask_of(unsigned nregs)
 }
 
 static void
-fuzz_codec(struct input *in)
+fuzz_codec(struct fuzz_bytes *in)
 {
 	static const unsigned sizes[] = { 1, 2, 4 };
-	enum mb_type type = (enum mb_type)(u8(in) % 8);
-	enum mb_order order = (enum mb_order)(u8(in) % 4);
-	unsigned n = sizes[u8(in) % 3], tn = mb_type_regs(type);
+	enum mb_type type = (enum mb_type)(fz_u8(in) % 8);
+	enum mb_order order = (enum mb_order)(fz_u8(in) % 4);
+	unsigned n = sizes[fz_u8(in) % 3], tn = mb_type_regs(type);
 	uint16_t regs[4], back[4];
-	uint64_t bits = u64(in), b2, eb;
+	uint64_t bits = fz_u64(in), b2, eb;
 	double v, x = num(in), d;
 	int rc;
 
 	for (unsigned i = 0; i < 4; i++)
-		regs[i] = u16(in);
+		regs[i] = fz_u16(in);
 
 	/* Registers and bits, both ways. */
 	b2 = decode_bits(regs, n, order);
@@ -563,7 +531,7 @@ fuzz_codec(struct input *in)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct input in = { data, size };
+	struct fuzz_bytes in = { data, size };
 	struct plan_span spans[MAX_SPANS];
 	struct plan_block blocks[PLAN_MAX_BLOCKS];
 	size_t nspans = 0, nblocks = 0;

@@ -37,6 +37,7 @@
 #include "strbuf.h"
 #include "utf8.h"
 #include "../lp_model.h"
+#include "fuzz_bytes.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,41 +53,13 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	}								\
 } while (0)
 
-/* The input, read front to back; zeros once it runs out. */
+/* The input, and the texts made of it. */
 struct input {
-	const uint8_t	*p;
-	size_t		 n;
+	struct fuzz_bytes b;
 	char		*texts[MAX_TEXTS];	/* owned, freed after the run */
 	size_t		 ntexts;
 	size_t		 nlong;			/* texts near the limits so far */
 };
-
-static uint8_t
-u8(struct input *in)
-{
-	if (in->n == 0)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t
-u16(struct input *in)
-{
-	uint16_t hi = u8(in);
-
-	return (uint16_t)(hi << 8 | u8(in));
-}
-
-static uint64_t
-u64(struct input *in)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | u8(in);
-	return v;
-}
 
 static const char *const telling[48] = {
 	"time", "field", "_x", "#m", "m", "value", "quality", "mg/L as CaCO3", "µS/cm", "°C",
@@ -107,7 +80,7 @@ static const char *const telling[48] = {
 static const char *
 text(struct input *in)
 {
-	uint8_t c = u8(in);
+	uint8_t c = fz_u8(&in->b);
 	size_t n, pl;
 	uint8_t pat[4];
 	char *s;
@@ -118,21 +91,21 @@ text(struct input *in)
 		return "t";
 	if (c < 0xC0) {
 		n = c & 63;
-		if (n > in->n)
-			n = in->n;
+		if (n > in->b.n)
+			n = in->b.n;
 		s = malloc(n + 1);
-		memcpy(s, in->p, n);
-		in->p += n;
-		in->n -= n;
+		memcpy(s, in->b.p, n);
+		in->b.p += n;
+		in->b.n -= n;
 	} else {
-		uint16_t len = u16(in);
+		uint16_t len = fz_u16(&in->b);
 
 		n = c & 8 ? 65528 + (len & 15) : c & 4 ? 32760 + (len & 15) : len;
 		if (n > 16 && in->nlong++ >= MAX_LONG)
 			n = 16;
 		pl = 1 + (c & 3);
 		for (size_t k = 0; k < pl; k++)
-			pat[k] = u8(in);
+			pat[k] = fz_u8(&in->b);
 		s = malloc(n + pl + 1);
 		memcpy(s, pat, pl);
 		for (size_t have = pl; have < n; have *= 2)
@@ -153,13 +126,13 @@ num(struct input *in)
 		9007199254740993.0, 123456789012345678.0, 0.30000000000000004, 1e-5, 1e21,
 		INFINITY, -INFINITY, NAN,
 	};
-	uint8_t b = u8(in);
+	uint8_t b = fz_u8(&in->b);
 	uint64_t bits;
 	double d;
 
 	if (b < 128)
 		return table[b % (sizeof(table) / sizeof(table[0]))];
-	bits = u64(in);
+	bits = fz_u64(&in->b);
 	memcpy(&d, &bits, sizeof(d));
 	return d;
 }
@@ -383,7 +356,7 @@ fuzz_point(struct input *in)
 	static struct lp_tag tags[LP_MAX_TAGS + 1];
 	static struct lp_field fields[LP_MAX_FIELDS + 1];
 	static char tkeys[LP_MAX_TAGS + 1][8], fkeys[LP_MAX_FIELDS + 1][8];
-	uint8_t flags = u8(in), plen = u8(in) & 63;
+	uint8_t flags = fz_u8(&in->b), plen = fz_u8(&in->b) & 63;
 	const char *meas, *why = NULL, *dwhy = NULL;
 	const struct lp_tag *tp = tags;
 	const struct lp_field *fp = fields;
@@ -394,12 +367,12 @@ fuzz_point(struct input *in)
 
 	sb_init(&sb);
 	for (uint8_t k = 0; k < plen; k++)
-		sb_appendc(&sb, (char)u8(in));
+		sb_appendc(&sb, (char)fz_u8(&in->b));
 	meas = text(in);
 	if (flags & 1)
 		meas = NULL;
 
-	ntags = u8(in) % 9;
+	ntags = fz_u8(&in->b) % 9;
 	for (size_t k = 0; k < ntags; k++) {
 		tags[k].key = text(in);
 		tags[k].value = text(in);
@@ -417,9 +390,9 @@ fuzz_point(struct input *in)
 	if ((flags & 2) && ntags > 0)
 		tp = NULL;
 
-	nfields = u8(in) % 9;
+	nfields = fz_u8(&in->b) % 9;
 	for (size_t k = 0; k < nfields; k++) {
-		uint8_t t = u8(in);
+		uint8_t t = fz_u8(&in->b);
 
 		fields[k] = (struct lp_field){ .key = text(in) };
 		switch (t % 5) {
@@ -430,7 +403,7 @@ fuzz_point(struct input *in)
 			break;
 		case 1:
 			fields[k].type = LP_INT;
-			fields[k].i = (int64_t)u64(in);
+			fields[k].i = (int64_t)fz_u64(&in->b);
 			break;
 		case 2:
 			fields[k].type = LP_STRING;
@@ -456,7 +429,7 @@ fuzz_point(struct input *in)
 	}
 	if (flags & 16)
 		fp = NULL;
-	ts = (int64_t)u64(in);
+	ts = (int64_t)fz_u64(&in->b);
 
 	{
 		size_t before = sb.len;
@@ -503,7 +476,7 @@ fuzz_point(struct input *in)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct input in = { data, size, { NULL }, 0, 0 };
+	struct input in = { { data, size }, { NULL }, 0, 0 };
 
 	fuzz_point(&in);
 	for (size_t k = 0; k < in.ntexts; k++) {
@@ -514,13 +487,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(in.texts[k]);
 	}
 	/* The rest: raw bytes for UTF-8, then a few doubles. */
-	if (in.n > 0) {
-		size_t n = in.n < 64 ? in.n : 64;
+	if (in.b.n > 0) {
+		size_t n = in.b.n < 64 ? in.b.n : 64;
 
-		ASSERT(utf8_valid((const char *)in.p, n) == oracle_utf8(in.p, n),
+		ASSERT(utf8_valid((const char *)in.b.p, n) == oracle_utf8(in.b.p, n),
 		    "utf8_valid and the decoder disagree on %zu raw bytes", n);
 	}
-	for (int k = 0; k < 4 && in.n > 0; k++)
+	for (int k = 0; k < 4 && in.b.n > 0; k++)
 		fuzz_numfmt(num(&in));
 	return 0;
 }

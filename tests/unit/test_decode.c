@@ -269,15 +269,6 @@ static const struct {
 
 static uint64_t rng = 0x2545F4914F6CDD1DULL;
 
-static uint64_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* The registers that carry these wire bytes: the first byte is the high one. */
 static void
 wire_to_regs(const uint8_t *wire, unsigned nregs, uint16_t *regs)
@@ -407,7 +398,7 @@ test_bits(void)
 			for (size_t s = 0; s < NELEM(sizes); s++)
 				for (size_t o = 0; o < NELEM(all_orders); o++) {
 					unsigned nr = sizes[s];
-					uint64_t r = next_rand(), b;
+					uint64_t r = tap_rand(&rng), b;
 					uint16_t regs[4], back[4];
 					uint64_t mask = nr == 4 ? UINT64_MAX : ((uint64_t)1 << (16 * nr)) - 1;
 
@@ -416,7 +407,7 @@ test_bits(void)
 					b = decode_bits(regs, nr, all_orders[o]);
 					encode_bits(b, nr, all_orders[o], back);
 					bad_regs += memcmp(regs, back, nr * sizeof(regs[0])) != 0;
-					r = next_rand();
+					r = tap_rand(&rng);
 					encode_bits(r, nr, all_orders[o], back);
 					bad_bits += decode_bits(back, nr, all_orders[o]) != (r & mask);
 					n++;
@@ -571,7 +562,7 @@ test_round_trips(void)
 		long bad = 0, count = 0;
 
 		for (int i = 0; i < 100000; i++) {
-			uint64_t bits = next_rand() & width_mask(type), back;
+			uint64_t bits = tap_rand(&rng) & width_mask(type), back;
 			double v = decode_number(bits, type);
 			int rc, exact;
 

@@ -95,15 +95,6 @@ static const struct {
 
 static uint64_t rng = 0x6a09e667f3bcc909ULL;
 
-static uint64_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 int
 main(void)
 {
@@ -143,13 +134,13 @@ main(void)
 		long bad = 0, n = 0;
 
 		for (int i = 0; i < 100000; i++) {
-			int64_t u = unit[next_rand() % NELEM(unit)];
-			int64_t v = (int64_t)(next_rand() % (uint64_t)(INT64_MAX / u)) * u;
+			int64_t u = unit[tap_rand(&rng) % NELEM(unit)];
+			int64_t v = (int64_t)(tap_rand(&rng) % (uint64_t)(INT64_MAX / u)) * u;
 			const char *sfx;
 			size_t len;
 
 			if (i % 2)
-				v = (int64_t)(next_rand() % 100000) * u;	/* small ones too */
+				v = (int64_t)(tap_rand(&rng) % 100000) * u;	/* small ones too */
 			duration_format(v, buf, sizeof(buf));
 			n++;
 			if (duration_parse(buf, &ms) != 0 || ms != v) {

@@ -902,15 +902,6 @@ test_vectors(void)
 
 static uint64_t rng = 0xa4093822299f31d0ULL;
 
-static uint64_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* A random text of what the rules allow, with every character that is escaped. */
 static void
 random_text(char *buf, size_t max, bool string)
@@ -920,12 +911,12 @@ random_text(char *buf, size_t max, bool string)
 		"°", "\xe2\x82\xac", "\xf0\x9f\x8c\x8a", "'", "{", "}", "t", "f",
 	};
 	static const char *const more[] = { "\\", "\t", "\\\"", "\\\\" };
-	size_t n = 1 + next_rand() % 12, len = 0;
+	size_t n = 1 + tap_rand(&rng) % 12, len = 0;
 
 	buf[0] = '\0';
 	for (size_t k = 0; k < n; k++) {
-		const char *p = string && next_rand() % 5 == 0 ? more[next_rand() % NELEM(more)] :
-		    pieces[next_rand() % NELEM(pieces)];
+		const char *p = string && tap_rand(&rng) % 5 == 0 ? more[tap_rand(&rng) % NELEM(more)] :
+		    pieces[tap_rand(&rng) % NELEM(pieces)];
 
 		if (len + strlen(p) + 1 > max)
 			break;
@@ -948,8 +939,8 @@ test_random(void)
 		char meas[64], tk[8][64], tv[8][64], fk[8][64], fs[8][64];
 		struct lp_tag tags[8];
 		struct lp_field fields[8];
-		size_t ntags = next_rand() % 8, nfields = 1 + next_rand() % 7;
-		int64_t ts = (int64_t)next_rand();
+		size_t ntags = tap_rand(&rng) % 8, nfields = 1 + tap_rand(&rng) % 7;
+		int64_t ts = (int64_t)tap_rand(&rng);
 		const char *why, *bad;
 		char *line;
 		int rc;
@@ -963,7 +954,7 @@ test_random(void)
 			tags[k] = (struct lp_tag){ tk[k], tv[k] };
 		}
 		for (size_t k = 0; k < nfields; k++) {
-			uint64_t bits = next_rand();
+			uint64_t bits = tap_rand(&rng);
 
 			fk[k][0] = (char)('A' + k);
 			random_text(fk[k] + 1, sizeof(fk[k]) - 1, false);
@@ -975,11 +966,11 @@ test_random(void)
 					fields[k].f = (double)(int32_t)bits / 1000.0;
 				break;
 			case LP_INT:
-				fields[k].i = (int64_t)next_rand();
+				fields[k].i = (int64_t)tap_rand(&rng);
 				break;
 			case LP_STRING:
 				random_text(fs[k], sizeof(fs[k]), true);
-				fields[k].s = next_rand() % 8 ? fs[k] : "";
+				fields[k].s = tap_rand(&rng) % 8 ? fs[k] : "";
 				break;
 			case LP_BOOL:
 				fields[k].b = bits & 16;

@@ -76,15 +76,6 @@ static const struct {
 
 static uint64_t rng = 0x13198a2e03707344ULL;
 
-static uint64_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 static bool
 same_bits(double a, double b)
 {
@@ -214,7 +205,7 @@ test_random(void)
 	double first_v = 0;
 
 	for (int i = 0; i < 20000; i++) {
-		uint64_t bits = next_rand();
+		uint64_t bits = tap_rand(&rng);
 		double v;
 		const char *bad;
 

@@ -98,15 +98,6 @@ static const struct {
 
 static uint64_t rng = 0xbb67ae8584caa73bULL;
 
-static uint64_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 int
 main(void)
 {
@@ -150,12 +141,12 @@ main(void)
 		long bad = 0, n = 0;
 
 		for (int i = 0; i < 100000; i++) {
-			int64_t u = unit[next_rand() % NELEM(unit)].bytes;
-			int64_t s = (int64_t)(next_rand() % (uint64_t)(INT64_MAX / u)) * u;
+			int64_t u = unit[tap_rand(&rng) % NELEM(unit)].bytes;
+			int64_t s = (int64_t)(tap_rand(&rng) % (uint64_t)(INT64_MAX / u)) * u;
 			size_t len, k, digits;
 
 			if (i % 2)
-				s = (int64_t)(next_rand() % 100000) * u;	/* small ones too */
+				s = (int64_t)(tap_rand(&rng) % 100000) * u;	/* small ones too */
 			size_format(s, buf, sizeof(buf));
 			n++;
 			if (size_parse(buf, &v) != 0 || v != s) {

@@ -18,15 +18,6 @@
 
 static uint64_t rng = 0x243f6a8885a308d3ULL;
 
-static uint64_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* The buffer holds exactly the n bytes at want, NUL after them, and room for it. */
 static int
 holds(const struct strbuf *sb, const char *want, size_t n)
@@ -214,12 +205,12 @@ test_random(void)
 
 	sb_init(&sb);
 	for (int i = 0; i < 20000; i++) {
-		uint64_t r = next_rand();
+		uint64_t r = tap_rand(&rng);
 		char tmp[64];
 		size_t n = (size_t)(r >> 8) % sizeof(tmp);
 
 		for (size_t k = 0; k < n; k++)
-			tmp[k] = (char)(next_rand() & 0xff);
+			tmp[k] = (char)(tap_rand(&rng) & 0xff);
 		if (mlen + 100 > sizeof(model))
 			r = 4;		/* keep the model in bounds */
 		switch (r % 6) {
@@ -235,7 +226,7 @@ test_random(void)
 			model[mlen++] = tmp[0];
 			break;
 		case 2: {
-			int v = (int)(next_rand() % 100000);
+			int v = (int)(tap_rand(&rng) % 100000);
 			int k = snprintf(model + mlen, sizeof(model) - mlen, "<%d>", v);
 
 			if (sb_printf(&sb, "<%d>", v) != 0)
@@ -251,14 +242,14 @@ test_random(void)
 			mlen += strlen(tmp);
 			break;
 		case 4: {
-			size_t to = mlen ? (size_t)(next_rand() % (mlen + 1)) : 0;
+			size_t to = mlen ? (size_t)(tap_rand(&rng) % (mlen + 1)) : 0;
 
 			sb_truncate(&sb, to);
 			mlen = to;
 			break;
 		}
 		default:
-			if (next_rand() % 50 == 0) {
+			if (tap_rand(&rng) % 50 == 0) {
 				sb_reset(&sb);
 				mlen = 0;
 			}

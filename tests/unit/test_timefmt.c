@@ -115,15 +115,6 @@ ref_format(int64_t ms, char *buf, size_t len)
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
-static uint64_t
-next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 int
 main(void)
 {
@@ -170,7 +161,7 @@ main(void)
 		long mismatches = 0, roundtrip = 0;
 
 		for (int i = 0; i < 200000; i++) {
-			int64_t t = MS_MIN + (int64_t)(next_rand() % (uint64_t)(MS_MAX - MS_MIN + 1));
+			int64_t t = MS_MIN + (int64_t)(tap_rand(&rng) % (uint64_t)(MS_MAX - MS_MIN + 1));
 
 			timefmt_iso8601(t, buf, sizeof(buf));
 			ref_format(t, ref, sizeof(ref));

@@ -222,7 +222,4 @@ void	 sim_bus_ready_line(const struct sim_bus *, char *buf, size_t len);
 /* The bus thread: serve until sim->stop_pipe becomes readable. */
 void	*sim_serve(void *bus);
 
-int64_t	 sim_mono_ms(void);
-int64_t	 sim_wall_ms(void);
-
 #endif

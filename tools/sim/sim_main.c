@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "log.h"
 #include "sim.h"
+#include "now.h"
 
 #define FAULTS_FILE_MAX	(64 * 1024)	/* a faults file is a few lines */
 
@@ -540,7 +541,7 @@ main(int argc, char *argv[])
 	}
 	fcntl(sim.stop_pipe[0], F_SETFD, FD_CLOEXEC);
 	fcntl(sim.stop_pipe[1], F_SETFD, FD_CLOEXEC);
-	sim.start_ms = sim_mono_ms();
+	sim.start_ms = now_mono_ms();
 	rc = setup(&sim, conf, &o);
 	if (rc == 0)
 		rc = open_buses(&sim);

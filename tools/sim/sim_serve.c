@@ -32,28 +32,11 @@
 
 #include "log.h"
 #include "sim.h"
+#include "now.h"
 
 #define RTU_GAP_MS		50	/* silence that ends an RTU frame of unknown length */
 #define REOPEN_MS		1000	/* retry a serial line that went away */
 #define WRITE_TIMEOUT_MS	1000	/* a client that does not read is dropped */
-
-int64_t
-sim_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
-sim_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Write all of buf, waiting (bounded) when the descriptor is full. */
 static int
@@ -170,7 +153,7 @@ reply(struct sim_bus *b, const struct sim_client *c, struct sim_device *d, const
 	if (exc == 0)
 		exc = sim_device_check_read(d, fc == 3 ? MB_HOLDING : MB_INPUT, addr, count);
 	if (exc == 0)
-		sim_device_fill(d, sim->seed, sim_wall_ms(), act);
+		sim_device_fill(d, sim->seed, now_wall_ms(), act);
 	modbus_set_slave(b->ctx, unit);
 	if (act->crc || exc >= MODBUS_EXCEPTION_MAX) {
 		/* Frames libmodbus will not send: built here. */
@@ -228,7 +211,7 @@ handle_request(struct sim_bus *b, const struct sim_client *c, const uint8_t *req
 		return;
 	}
 	pthread_mutex_lock(&sim->fault_lock);
-	sim_faults_action(&sim->faults, d->conf->name, sim_mono_ms() - sim->start_ms, &act);
+	sim_faults_action(&sim->faults, d->conf->name, now_mono_ms() - sim->start_ms, &act);
 	pthread_mutex_unlock(&sim->fault_lock);
 	sim_action_describe(&act, faults, sizeof(faults));
 	if (act.silent) {
@@ -246,7 +229,7 @@ handle_request(struct sim_bus *b, const struct sim_client *c, const uint8_t *req
 		if (p->used)
 			continue;
 		p->used = true;
-		p->due_ms = sim_mono_ms() + act.delay_ms;
+		p->due_ms = now_mono_ms() + act.delay_ms;
 		p->client = c->id;
 		p->act = act;
 		p->act.delay_ms = 0;
@@ -265,7 +248,7 @@ handle_request(struct sim_bus *b, const struct sim_client *c, const uint8_t *req
 static int
 send_due(struct sim_bus *b)
 {
-	int64_t now = sim_mono_ms(), next = -1;
+	int64_t now = now_mono_ms(), next = -1;
 	int hdr = b->conf->type == CONF_BUS_TCP ? 7 : 1;
 
 	for (size_t i = 0; i < SIM_MAX_PENDING; i++) {
@@ -419,7 +402,7 @@ rtu_readable(struct sim_bus *b, size_t i)
 	n = read(c->fd, c->rx + c->rx_len, SIM_RX_MAX - c->rx_len);
 	if (n > 0) {
 		c->rx_len += (size_t)n;
-		c->rx_last_ms = sim_mono_ms();
+		c->rx_last_ms = now_mono_ms();
 		rtu_process(b, c);
 		return true;
 	}
@@ -448,7 +431,7 @@ serve(struct sim_bus *b)
 		short ready[SIM_MAX_CLIENTS];
 		size_t n = 0, nc = b->nclients;
 		int timeout = send_due(b), rc;
-		int64_t now = sim_mono_ms();
+		int64_t now = now_mono_ms();
 
 		pfd[n++] = (struct pollfd){ .fd = sim->stop_pipe[0], .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = b->listen_fd, .events = POLLIN };	/* -1: ignored */
@@ -487,13 +470,13 @@ serve(struct sim_bus *b)
 			else
 				(void)rtu_readable(b, i);
 		}
-		now = sim_mono_ms();
+		now = now_mono_ms();
 		for (size_t i = 0; !tcp && i < b->nclients; i++)
 			if (b->clients[i].rx_len > 0 && now - b->clients[i].rx_last_ms >= RTU_GAP_MS)
 				rtu_silence(b, &b->clients[i]);
 		if (rc > 0 && b->listen_fd >= 0 && (pfd[1].revents & POLLIN))
 			accept_client(b);
-		if (serial && b->nclients == 0 && sim_mono_ms() >= reopen_at && reopen_at != 0) {
+		if (serial && b->nclients == 0 && now_mono_ms() >= reopen_at && reopen_at != 0) {
 			serial_reopen(b);
 			reopen_at = 0;
 		}
