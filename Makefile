@@ -5,8 +5,10 @@
 #   make check VALGRIND=1   unit tests under valgrind
 #   make demo [DEMO_SECONDS=20]   a simulated Lake Poopó station end to end
 #   make fuzz            libFuzzer targets (clang)
+#   make fuzz-run [FUZZ_SECONDS=60]   run each of them
 #   make install [PREFIX=/usr/local DESTDIR=]
 
+SHELL      := /bin/bash
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 BINDIR     ?= $(PREFIX)/bin
@@ -47,7 +49,7 @@ SIM_OBJ  := $(SIM_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 PROGS    := $(B)/bin/lakewatchd $(B)/bin/lakewatch $(B)/bin/lakewatch-sim
 
-.PHONY: all check check-build test demo deps fuzz install uninstall clean
+.PHONY: all check check-build test demo deps fuzz fuzz-run install uninstall clean
 # Keep the objects of the test programs (make would delete them as intermediates).
 .SECONDARY:
 all: $(PROGS)
@@ -103,6 +105,16 @@ deps:
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 fuzz: $(FUZZ_BIN)
+# make fuzz-run [FUZZ_SECONDS=60]: each target for that long, new inputs in a scratch
+# corpus (the seeds in tests/fuzz/corpus/ are read, never written).
+FUZZ_SECONDS ?= 60
+fuzz-run: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		n=$${f#build-fuzz/fuzz_}; d=$$(mktemp -d); \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) $$d tests/fuzz/corpus/$$n 2>&1 | grep -E '^(Done|==|SUMMARY)'; \
+		rc=$${PIPESTATUS[0]}; rm -rf $$d; [ $$rc -eq 0 ] || exit $$rc; \
+	done
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(@D)
 	clang $(ALL_CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
