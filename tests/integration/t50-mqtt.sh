@@ -85,7 +85,17 @@ n=$(sql "$T/lw.db" "select count(*) from readings where device='ph'")
 wait_for 10 more "$((n + 5))"
 check "after a broker restart, every reading (those of the outage too) arrives" wait_for 30 caught_up
 
-# 5. SIGKILL: the will says offline; a restarted daemon sends what it had not.
+# 5. The broker hangs (SIGSTOP) with the connection open: no PUBACK, no PINGRESP.
+kill -STOP "$MQTT_PID"
+sleep 12
+kill -CONT "$MQTT_PID"
+check "a hung broker is noticed and left (keepalive), and that is logged" \
+	grep -q "mqtt: 127.0.0.1:$MQTT_PORT: .*\(lost\|timeout\|acknowledgement\)" "$T/lakewatchd.log"
+n=$(sql "$T/lw.db" "select count(*) from readings where device='ph'")
+wait_for 10 more "$((n + 5))"
+check "once it runs again, every reading arrives" wait_for 40 caught_up
+
+# 6. SIGKILL: the will says offline; a restarted daemon sends what it had not.
 kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null
 lw_forget "$DAEMON_PID"
@@ -98,7 +108,7 @@ n=$(sql "$T/lw.db" "select count(*) from readings where device='ph'")
 wait_for 10 more "$((n + 5))"
 check "after SIGKILL and restart every reading has arrived" wait_for 30 caught_up
 
-# 6. A clean stop publishes offline first and leaves the cursor at the last reading.
+# 7. A clean stop publishes offline first and leaves the cursor at the last reading.
 stop_pid "$DAEMON_PID"; rc=$?
 check_eq "SIGTERM stops the daemon with status 0" 0 "$rc"
 check_eq "a clean stop leaves the status offline" "lw/pp-mq/status offline" \
