@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alertdef.h"
 #include "driver.h"
 #include "reading.h"
 #include "sample.h"
@@ -141,6 +142,66 @@ struct conf_influx {
 	int			 line;			/* where the group starts */
 };
 
+/*
+ * One entry of the `alerts` list: the conditions watched on the points its
+ * pattern names.  A pattern is DEVICE.POINT, where either part may be '*'
+ * ("sonde.*", "*.ph"), or "*" for every point.  A name without '*' must name
+ * a point that exists; a pattern with one may match nothing (presets list
+ * parameters a station may not have).  A limit or duration that is not set
+ * is NAN or 0 as said.  A later entry that gives a point a kind an earlier
+ * entry gave it replaces that one (so station rules can follow @included
+ * presets).
+ */
+struct conf_alert {
+	char			 pattern[2 * LW_NAME_MAX];
+	bool			 use_suspect;		/* `suspect`: suspect readings count as good */
+	char			 message[160];		/* `message`: added to the alert's text, "" */
+	/* value: any of the four limits set (NAN when not) */
+	double			 warn_high, crit_high, warn_low, crit_low;
+	double			 hysteresis;		/* >= 0: 0 */
+	int64_t			 hold_ms;		/* before raising or escalating: 0 */
+	int64_t			 clear_hold_ms;		/* before lowering or clearing: 0 */
+	/* rate: |change per hour| past rate (warning) or rate_crit (critical), NAN when not set */
+	double			 rate_warn, rate_crit;
+	int64_t			 rate_window_ms;	/* over this window: 1h */
+	int			 rate_direction;	/* 0 both, 1 rising only, -1 falling only */
+	/* stale: no good reading for stale_ms (0: not watched) */
+	int64_t			 stale_ms;
+	enum alert_severity	 stale_severity;	/* warning */
+	/* flatline: every value within flatline_tolerance of each other for flatline_ms */
+	int64_t			 flatline_ms;		/* 0: not watched */
+	double			 flatline_tolerance;	/* >= 0: 0 */
+	enum alert_severity	 flatline_severity;	/* warning */
+	/* comm: the device failed comm_failures polls in a row (0: not watched) */
+	unsigned		 comm_failures;
+	enum alert_severity	 comm_severity;		/* critical */
+	int			 line;
+};
+
+/*
+ * One alert of the station: a kind watched on a point (comm: on a device,
+ * point -1), by the rule that gave it that kind last.  Resolved at load.
+ */
+struct conf_alert_bind {
+	size_t			 device;		/* index into devices */
+	int			 point;			/* index into the model's points, -1 for comm */
+	enum alert_kind		 kind;
+	size_t			 rule;			/* index into alerts */
+};
+
+/* One entry of the `notify` list (SPEC "Notifications"). */
+struct conf_notify {
+	char			 name[LW_NAME_MAX];	/* unique; default: the exec file's base name */
+	char			 exec[CONF_PATH_MAX];	/* absolute path of the program */
+	char			**args;			/* `args`: its arguments after argv[0], owned, NULL-ended */
+	size_t			 nargs;
+	enum alert_severity	 min_severity;		/* warning or critical: warning */
+	int64_t			 timeout_ms;		/* 1s..10m: 10s */
+	int64_t			 repeat_ms;		/* while unacknowledged: 0 = never, else 1m..30d */
+	int64_t			 min_interval_ms;	/* per alert, 0..1d: 5m */
+	int			 line;
+};
+
 struct conf {
 	char			*path;			/* owned */
 	struct conf_station	 station;
@@ -152,6 +213,12 @@ struct conf {
 	char			 control_socket[CONF_PATH_MAX];
 	struct conf_mqtt	 mqtt;			/* enabled when configured */
 	struct conf_influx	 influx;		/* enabled when configured */
+	struct conf_alert	*alerts;		/* owned, in file order */
+	size_t			 nalerts;
+	struct conf_alert_bind	*binds;			/* owned: by device, point, kind */
+	size_t			 nbinds;
+	struct conf_notify	*notify;		/* owned */
+	size_t			 nnotify;
 };
 
 /* Every error of one load, each "FILE:LINE: message", in file order. */
