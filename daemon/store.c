@@ -38,12 +38,12 @@
 #include <sys/stat.h>
 
 #include "store.h"
+#include "store_impl.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_APPLICATION_ID	0x4c4b5754	/* "LKWT" in the file header */
 #define STORE_WAL_LIMIT		(16 * 1024 * 1024)	/* WAL truncated to this after checkpoints */
 #define STORE_PRUNE_CHUNK	10000	/* rows deleted per transaction, so the writer never stalls long */
-#define STORE_KEY_MAX		(3 * LW_NAME_MAX + LW_UNIT_MAX)
 
 /* The quality codes are stored as the enum's values: keep them fixed. */
 _Static_assert(LW_Q_GOOD == 0 && LW_Q_SUSPECT == 1 && LW_Q_BAD == 2 &&
@@ -104,6 +104,43 @@ static const char schema_v1[] =
 	"  limit_value AS \"limit\", message"
 	"  FROM alert_event;";
 
+/*
+ * Schema version 2, on top of version 1: the current state of every alert
+ * (so a restart neither forgets an active alert nor raises it again), the
+ * severity an event left and who acknowledged it, maintenance set at run time,
+ * and what each notifier last said about each alert.  The alert_events view
+ * keeps its columns.
+ */
+static const char schema_v2[] =
+	"ALTER TABLE alert_event ADD COLUMN previous TEXT"
+	"  CHECK (previous IN ('ok', 'warning', 'critical', 'unknown'));"
+	"ALTER TABLE alert_event ADD COLUMN acked_by TEXT;"
+	"ALTER TABLE alert_event ADD COLUMN note TEXT;"
+	"CREATE TABLE alert_state ("
+	"  id TEXT PRIMARY KEY,"
+	"  device TEXT NOT NULL,"
+	"  point TEXT,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('value', 'rate', 'stale', 'flatline', 'comm')),"
+	"  severity TEXT NOT NULL CHECK (severity IN ('ok', 'warning', 'critical', 'unknown')),"
+	"  since_ms INTEGER NOT NULL,"
+	"  value REAL,"
+	"  limit_value REAL,"
+	"  message TEXT NOT NULL DEFAULT '',"
+	"  acked_by TEXT,"
+	"  acked_ms INTEGER,"
+	"  note TEXT,"
+	"  seq INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE maintenance ("
+	"  device TEXT PRIMARY KEY,"
+	"  until_ms INTEGER NOT NULL,"
+	"  set_by TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE notify_state ("
+	"  notifier TEXT NOT NULL,"
+	"  alert TEXT NOT NULL,"
+	"  last_ms INTEGER NOT NULL,"
+	"  severity TEXT NOT NULL,"
+	"  PRIMARY KEY (notifier, alert));";
+
 /* The statements kept prepared for the life of a connection. */
 enum stmt_id {
 	ST_SERIES_FIND,
@@ -118,6 +155,8 @@ enum stmt_id {
 	ST_SERIES_EACH,
 	ST_COUNT
 };
+
+_Static_assert(ST_COUNT <= STORE_SLOT_ALERT, "store.c's statements overlap store_alert.c's");
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SERIES_FIND] = "SELECT id FROM series"
@@ -137,29 +176,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
 	[ST_SERIES_EACH] = "SELECT id, station, device, point, unit FROM series"
 	    " ORDER BY station, device, point, unit",
-};
-
-/*
- * The series ids this connection has seen, so an append looks a series up
- * in memory, not in the database.  Open addressing, linear probing; the key
- * is station, device, point and unit, each with its NUL.
- */
-struct series_ent {
-	int		 used;
-	uint64_t	 hash;
-	int64_t		 id;
-	size_t		 keylen;
-	char		 key[STORE_KEY_MAX];
-};
-
-struct store {
-	sqlite3			*db;
-	enum store_mode		 mode;
-	sqlite3_stmt		*stmt[ST_COUNT];
-	struct series_ent	*cache;
-	size_t			 cache_cap;	/* a power of two, or 0 */
-	size_t			 cache_n;
-	char			 errmsg[512];
 };
 
 /* SQLite's result code as a negative errno (see store.h). */
@@ -205,72 +221,78 @@ sqlite_errno(sqlite3 *db, int rc)
 }
 
 /* Record "what: SQLite's message" and return the errno for rc. */
-static int
-fail(struct store *st, int rc, const char *what)
+int
+store_fail(struct store *st, int rc, const char *what)
 {
 	snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", what, sqlite3_errmsg(st->db));
 	return sqlite_errno(st->db, rc);
 }
 
 /* Record a message of our own and return err. */
-static int
-failmsg(struct store *st, int err, const char *what)
+int
+store_failmsg(struct store *st, int err, const char *what)
 {
 	snprintf(st->errmsg, sizeof(st->errmsg), "%s", what);
 	return err;
+}
+
+sqlite3_stmt *
+store_prepared(struct store *st, int slot, const char *sql, int *ret_err)
+{
+	int rc;
+
+	if (st->stmt[slot] == NULL) {
+		rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+		    &st->stmt[slot], NULL);
+		if (rc != SQLITE_OK) {
+			*ret_err = store_fail(st, rc, "preparing a statement");
+			st->stmt[slot] = NULL;
+			return NULL;
+		}
+	}
+	sqlite3_reset(st->stmt[slot]);
+	sqlite3_clear_bindings(st->stmt[slot]);
+	return st->stmt[slot];
 }
 
 /* The kept statement id, prepared on first use and reset for binding. */
 static sqlite3_stmt *
 stmt(struct store *st, enum stmt_id id, int *ret_err)
 {
-	int rc;
-
-	if (st->stmt[id] == NULL) {
-		rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-		    &st->stmt[id], NULL);
-		if (rc != SQLITE_OK) {
-			*ret_err = fail(st, rc, "preparing a statement");
-			st->stmt[id] = NULL;
-			return NULL;
-		}
-	}
-	sqlite3_reset(st->stmt[id]);
-	sqlite3_clear_bindings(st->stmt[id]);
-	return st->stmt[id];
+	return store_prepared(st, (int)id, stmt_sql[id], ret_err);
 }
 
-static int
-exec(struct store *st, const char *sql, const char *what)
+int
+store_exec(struct store *st, const char *sql, const char *what)
 {
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? 0 : fail(st, rc, what);
+	return rc == SQLITE_OK ? 0 : store_fail(st, rc, what);
 }
 
 /* The integer a one-row statement such as "PRAGMA user_version" returns. */
-static int
-query_int(struct store *st, const char *sql, int64_t *ret)
+int
+store_query_int(struct store *st, const char *sql, int64_t *ret)
 {
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 
 	if (rc != SQLITE_OK)
-		return fail(st, rc, sql);
+		return store_fail(st, rc, sql);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*ret = sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
 		return 0;
 	}
-	rc = fail(st, rc == SQLITE_DONE ? SQLITE_ERROR : rc, sql);
+	rc = store_fail(st, rc == SQLITE_DONE ? SQLITE_ERROR : rc, sql);
 	sqlite3_finalize(s);
 	return rc;
 }
 
 /* Roll back after err, keeping err's message; the series cache may be stale. */
-static int
-rollback(struct store *st, int err)
+int
+store_rollback(struct store *st, int err)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -281,12 +303,12 @@ rollback(struct store *st, int err)
 	return err;
 }
 
-static int
-commit(struct store *st)
+int
+store_commit(struct store *st)
 {
-	int err = exec(st, "COMMIT", "commit");
+	int err = store_exec(st, "COMMIT", "commit");
 
-	return err == 0 ? 0 : rollback(st, err);
+	return err == 0 ? 0 : store_rollback(st, err);
 }
 
 /*
@@ -301,33 +323,40 @@ migrate(struct store *st)
 	char meta[160];
 	int err;
 
-	if ((err = exec(st, "BEGIN IMMEDIATE", "starting the schema transaction")) != 0)
+	if ((err = store_exec(st, "BEGIN IMMEDIATE", "starting the schema transaction")) != 0)
 		return err;
-	if ((err = query_int(st, "PRAGMA user_version", &version)) != 0 ||
-	    (err = query_int(st, "PRAGMA application_id", &appid)) != 0 ||
-	    (err = query_int(st, "SELECT count(*) FROM sqlite_master", &objects)) != 0)
-		return rollback(st, err);
+	if ((err = store_query_int(st, "PRAGMA user_version", &version)) != 0 ||
+	    (err = store_query_int(st, "PRAGMA application_id", &appid)) != 0 ||
+	    (err = store_query_int(st, "SELECT count(*) FROM sqlite_master", &objects)) != 0)
+		return store_rollback(st, err);
 	if (version > STORE_SCHEMA_VERSION) {
 		snprintf(st->errmsg, sizeof(st->errmsg),
 		    "store schema version %lld is newer than this lakewatch knows (%d)",
 		    (long long)version, STORE_SCHEMA_VERSION);
-		return rollback(st, -ENOTSUP);
+		return store_rollback(st, -ENOTSUP);
 	}
 	if (appid != STORE_APPLICATION_ID && (version != 0 || objects != 0))
-		return rollback(st, failmsg(st, -EINVAL,
+		return store_rollback(st, store_failmsg(st, -EINVAL,
 		    "an SQLite database, but not a lakewatch store"));
 	if (version == STORE_SCHEMA_VERSION)
-		return commit(st);
+		return store_commit(st);
 
-	snprintf(meta, sizeof(meta),
-	    "INSERT INTO meta (key, value) VALUES ('created',"
-	    " strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now'));"
-	    "PRAGMA application_id = %d; PRAGMA user_version = %d;",
-	    STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
-	if ((err = exec(st, schema_v1, "creating the schema")) != 0 ||
-	    (err = exec(st, meta, "creating the schema")) != 0)
-		return rollback(st, err);
-	return commit(st);
+	if (version == 0) {
+		snprintf(meta, sizeof(meta),
+		    "INSERT INTO meta (key, value) VALUES ('created',"
+		    " strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now'));"
+		    "PRAGMA application_id = %d;", STORE_APPLICATION_ID);
+		if ((err = store_exec(st, schema_v1, "creating the schema")) != 0 ||
+		    (err = store_exec(st, meta, "creating the schema")) != 0)
+			return store_rollback(st, err);
+	}
+	/* Version 1 and up, one step at a time, in the same transaction. */
+	if ((err = store_exec(st, schema_v2, "upgrading the schema to version 2")) != 0)
+		return store_rollback(st, err);
+	snprintf(meta, sizeof(meta), "PRAGMA user_version = %d;", STORE_SCHEMA_VERSION);
+	if ((err = store_exec(st, meta, "upgrading the schema")) != 0)
+		return store_rollback(st, err);
+	return store_commit(st);
 }
 
 /* A read-only connection: check that the file holds a store we can read. */
@@ -337,14 +366,14 @@ check_schema(struct store *st)
 	int64_t version, appid, objects;
 	int err;
 
-	if ((err = query_int(st, "PRAGMA user_version", &version)) != 0 ||
-	    (err = query_int(st, "PRAGMA application_id", &appid)) != 0 ||
-	    (err = query_int(st, "SELECT count(*) FROM sqlite_master", &objects)) != 0)
+	if ((err = store_query_int(st, "PRAGMA user_version", &version)) != 0 ||
+	    (err = store_query_int(st, "PRAGMA application_id", &appid)) != 0 ||
+	    (err = store_query_int(st, "SELECT count(*) FROM sqlite_master", &objects)) != 0)
 		return err;
 	if (version == 0 && appid == 0 && objects == 0)
-		return failmsg(st, -ENOENT, "the store holds no lakewatch schema yet");
+		return store_failmsg(st, -ENOENT, "the store holds no lakewatch schema yet");
 	if (appid != STORE_APPLICATION_ID)
-		return failmsg(st, -EINVAL, "an SQLite database, but not a lakewatch store");
+		return store_failmsg(st, -EINVAL, "an SQLite database, but not a lakewatch store");
 	if (version > STORE_SCHEMA_VERSION) {
 		snprintf(st->errmsg, sizeof(st->errmsg),
 		    "store schema version %lld is newer than this lakewatch knows (%d)",
@@ -363,7 +392,7 @@ configure(struct store *st)
 
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-	if ((err = exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys")) != 0)
+	if ((err = store_exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys")) != 0)
 		return err;
 	if (st->mode == STORE_READ_ONLY)
 		return check_schema(st);
@@ -371,21 +400,21 @@ configure(struct store *st)
 	/* The first statement that reads the file: a non-database fails here. */
 	rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s, NULL);
 	if (rc != SQLITE_OK)
-		return fail(st, rc, "setting WAL mode");
+		return store_fail(st, rc, "setting WAL mode");
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
-		err = fail(st, rc, "setting WAL mode");
+		err = store_fail(st, rc, "setting WAL mode");
 		sqlite3_finalize(s);
 		return err;
 	}
 	if (strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0) {
 		sqlite3_finalize(s);
-		return failmsg(st, -ENOTSUP, "setting WAL mode: the file system does not allow it");
+		return store_failmsg(st, -ENOTSUP, "setting WAL mode: the file system does not allow it");
 	}
 	sqlite3_finalize(s);
 	snprintf(sql, sizeof(sql), "PRAGMA synchronous = FULL; PRAGMA journal_size_limit = %d",
 	    STORE_WAL_LIMIT);
-	if ((err = exec(st, sql, "setting durability")) != 0)
+	if ((err = store_exec(st, sql, "setting durability")) != 0)
 		return err;
 	return migrate(st);
 }
@@ -415,7 +444,7 @@ store_open_err(const char *path, enum store_mode mode, struct store **ret,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		err = st->db != NULL ? fail(st, rc, path) : -ENOMEM;
+		err = st->db != NULL ? store_fail(st, rc, path) : -ENOMEM;
 		if (st->db == NULL)
 			snprintf(st->errmsg, sizeof(st->errmsg), "%s: out of memory", path);
 	} else {
@@ -442,7 +471,7 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	for (size_t i = 0; i < ST_COUNT; i++)
+	for (size_t i = 0; i < STORE_STMT_MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
 	/* The last connection to close checkpoints and removes the WAL. */
 	sqlite3_close(st->db);
@@ -582,10 +611,10 @@ series_id(struct store *st, const char *station, const struct lw_reading *r, int
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
-			return fail(st, rc, "adding a series");
+			return store_fail(st, rc, "adding a series");
 		*ret = sqlite3_last_insert_rowid(st->db);
 	} else {
-		err = fail(st, rc, "looking up a series");
+		err = store_fail(st, rc, "looking up a series");
 		sqlite3_reset(s);
 		return err;
 	}
@@ -601,22 +630,22 @@ store_append(struct store *st, const char *station, const struct lw_reading *r, 
 	if (n == 0)
 		return 0;
 	if (station == NULL || station[0] == '\0')
-		return failmsg(st, -EINVAL, "append: no station");
+		return store_failmsg(st, -EINVAL, "append: no station");
 	for (size_t i = 0; i < n; i++) {
 		if ((unsigned)r[i].quality > LW_Q_MAINTENANCE)
-			return failmsg(st, -EINVAL, "append: a reading has an unknown quality code");
+			return store_failmsg(st, -EINVAL, "append: a reading has an unknown quality code");
 		if (r[i].device[0] == '\0' || r[i].point[0] == '\0')
-			return failmsg(st, -EINVAL, "append: a reading has no device or point name");
+			return store_failmsg(st, -EINVAL, "append: a reading has no device or point name");
 	}
-	if ((err = exec(st, "BEGIN IMMEDIATE", "append: starting a transaction")) != 0)
-		return rollback(st, err);
+	if ((err = store_exec(st, "BEGIN IMMEDIATE", "append: starting a transaction")) != 0)
+		return store_rollback(st, err);
 	for (size_t i = 0; i < n; i++) {
 		int64_t sid = 0;
 
 		if ((err = series_id(st, station, &r[i], &sid)) != 0)
-			return rollback(st, err);
+			return store_rollback(st, err);
 		if ((s = stmt(st, ST_SAMPLE_ADD, &err)) == NULL)
-			return rollback(st, err);
+			return store_rollback(st, err);
 		sqlite3_bind_int64(s, 1, r[i].time_ms);
 		sqlite3_bind_int64(s, 2, sid);
 		/* No value is NULL, never 0; SQLite would store a NaN as NULL too. */
@@ -627,13 +656,13 @@ store_append(struct store *st, const char *station, const struct lw_reading *r, 
 		sqlite3_bind_int(s, 4, (int)r[i].quality);
 		rc = sqlite3_step(s);
 		if (rc != SQLITE_DONE) {
-			err = fail(st, rc, "append");
+			err = store_fail(st, rc, "append");
 			sqlite3_reset(s);
-			return rollback(st, err);
+			return store_rollback(st, err);
 		}
 		sqlite3_reset(s);
 	}
-	return commit(st);
+	return store_commit(st);
 }
 
 /*
@@ -648,9 +677,9 @@ delete_chunk(struct store *st, sqlite3_stmt *s, int64_t forwarded, struct store_
 	int rc, err, n = 0;
 
 	*ret_n = 0;
-	if ((err = exec(st, "BEGIN IMMEDIATE", what)) != 0) {
+	if ((err = store_exec(st, "BEGIN IMMEDIATE", what)) != 0) {
 		sqlite3_reset(s);
-		return rollback(st, err);
+		return store_rollback(st, err);
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		n++;
@@ -659,8 +688,8 @@ delete_chunk(struct store *st, sqlite3_stmt *s, int64_t forwarded, struct store_
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return rollback(st, fail(st, rc, what));
-	if ((err = commit(st)) != 0)
+		return store_rollback(st, store_fail(st, rc, what));
+	if ((err = store_commit(st)) != 0)
 		return err;
 	drop->deleted += n;
 	*ret_n = n;
@@ -697,9 +726,9 @@ store_size(struct store *st, int64_t *ret_bytes)
 	int64_t pages, free_pages, page_size;
 	int err;
 
-	if ((err = query_int(st, "PRAGMA page_count", &pages)) != 0 ||
-	    (err = query_int(st, "PRAGMA freelist_count", &free_pages)) != 0 ||
-	    (err = query_int(st, "PRAGMA page_size", &page_size)) != 0)
+	if ((err = store_query_int(st, "PRAGMA page_count", &pages)) != 0 ||
+	    (err = store_query_int(st, "PRAGMA freelist_count", &free_pages)) != 0 ||
+	    (err = store_query_int(st, "PRAGMA page_size", &page_size)) != 0)
 		return err;
 	*ret_bytes = (pages - free_pages) * page_size;
 	return 0;
@@ -753,12 +782,12 @@ store_last_seq(struct store *st, int64_t *ret_seq)
 		*ret_seq = 0;
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading the last seq");
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the last seq");
 }
 
 /* Copy a text column into a buffer of len bytes, cut if need be. */
-static void
-column_text(sqlite3_stmt *s, int col, char *buf, size_t len)
+void
+store_column_text(sqlite3_stmt *s, int col, char *buf, size_t len)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
 
@@ -777,10 +806,10 @@ fill_row(struct store *st, sqlite3_stmt *s, struct store_row *row)
 	memset(row, 0, sizeof(*row));
 	row->seq = sqlite3_column_int64(s, 0);
 	row->r.time_ms = sqlite3_column_int64(s, 1);
-	column_text(s, 2, row->station, sizeof(row->station));
-	column_text(s, 3, row->r.device, sizeof(row->r.device));
-	column_text(s, 4, row->r.point, sizeof(row->r.point));
-	column_text(s, 5, row->r.unit, sizeof(row->r.unit));
+	store_column_text(s, 2, row->station, sizeof(row->station));
+	store_column_text(s, 3, row->r.device, sizeof(row->r.device));
+	store_column_text(s, 4, row->r.point, sizeof(row->r.point));
+	store_column_text(s, 5, row->r.unit, sizeof(row->r.unit));
 	row->r.has_value = sqlite3_column_type(s, 6) != SQLITE_NULL;
 	row->r.value = row->r.has_value ? sqlite3_column_double(s, 6) : 0.0;
 	if (q < 0 || q > LW_Q_MAINTENANCE) {
@@ -815,7 +844,7 @@ store_read_after(struct store *st, int64_t after, struct store_row *rows, size_t
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
-		err = fail(st, rc, "reading the journal");
+		err = store_fail(st, rc, "reading the journal");
 		sqlite3_reset(s);
 		return err;
 	}
@@ -838,7 +867,7 @@ store_cursor_get(struct store *st, const char *name, int64_t *ret_seq)
 	else if (rc == SQLITE_DONE)
 		*ret_seq = 0;
 	else
-		err = fail(st, rc, "reading a cursor");
+		err = store_fail(st, rc, "reading a cursor");
 	sqlite3_reset(s);
 	return err;
 }
@@ -850,7 +879,7 @@ store_cursor_set(struct store *st, const char *name, int64_t seq)
 	int rc, err = 0;
 
 	if (name == NULL || name[0] == '\0' || seq < 0)
-		return failmsg(st, -EINVAL, "cursor: no name, or a negative position");
+		return store_failmsg(st, -EINVAL, "cursor: no name, or a negative position");
 	if ((s = stmt(st, ST_CURSOR_SET, &err)) == NULL)
 		return err;
 	/* One statement: its own transaction, durable like any commit. */
@@ -858,7 +887,7 @@ store_cursor_set(struct store *st, const char *name, int64_t seq)
 	sqlite3_bind_int64(s, 2, seq);
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE)
-		err = fail(st, rc, "storing a cursor");
+		err = store_fail(st, rc, "storing a cursor");
 	sqlite3_reset(s);
 	return err;
 }
@@ -874,17 +903,17 @@ store_series_each(struct store *st, store_series_fn fn, void *arg)
 		return err;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		ser.id = sqlite3_column_int64(s, 0);
-		column_text(s, 1, ser.station, sizeof(ser.station));
-		column_text(s, 2, ser.device, sizeof(ser.device));
-		column_text(s, 3, ser.point, sizeof(ser.point));
-		column_text(s, 4, ser.unit, sizeof(ser.unit));
+		store_column_text(s, 1, ser.station, sizeof(ser.station));
+		store_column_text(s, 2, ser.device, sizeof(ser.device));
+		store_column_text(s, 3, ser.point, sizeof(ser.point));
+		store_column_text(s, 4, ser.unit, sizeof(ser.unit));
 		if ((err = fn(arg, &ser)) != 0) {
 			sqlite3_reset(s);
 			return err;
 		}
 	}
 	if (rc != SQLITE_DONE)
-		err = fail(st, rc, "listing the series");
+		err = store_fail(st, rc, "listing the series");
 	sqlite3_reset(s);
 	return err;
 }
@@ -905,9 +934,9 @@ prepare_range(struct store *st, const char *sql, const struct store_range *q, in
 	int rc, err = 0;
 
 	if (q->nseries > (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) - (size_t)first)
-		return failmsg(st, -E2BIG, "query: too many series at once");
+		return store_failmsg(st, -E2BIG, "query: too many series at once");
 	if ((text = malloc(len)) == NULL)
-		return failmsg(st, -ENOMEM, "query: out of memory");
+		return store_failmsg(st, -ENOMEM, "query: out of memory");
 	at = (size_t)(cut - sql);
 	memcpy(text, sql, at);
 	for (size_t i = 0; i < q->nseries; i++)
@@ -916,10 +945,10 @@ prepare_range(struct store *st, const char *sql, const struct store_range *q, in
 	rc = sqlite3_prepare_v2(st->db, text, -1, ret, NULL);
 	free(text);
 	if (rc != SQLITE_OK)
-		return fail(st, rc, "query");
+		return store_fail(st, rc, "query");
 	for (size_t i = 0; i < q->nseries && err == 0; i++)
 		if ((rc = sqlite3_bind_int64(*ret, first + (int)i, q->series[i])) != SQLITE_OK)
-			err = fail(st, rc, "query");
+			err = store_fail(st, rc, "query");
 	if (err != 0)
 		sqlite3_finalize(*ret);
 	return err;
@@ -948,7 +977,7 @@ store_query(struct store *st, const struct store_range *q, store_row_fn fn, void
 			break;
 	}
 	if (err == 0 && rc != SQLITE_DONE)
-		err = fail(st, rc, "query");
+		err = store_fail(st, rc, "query");
 	sqlite3_finalize(s);
 	return err;
 }
@@ -978,9 +1007,9 @@ store_aggregate(struct store *st, const struct store_range *q, int64_t every_ms,
 	int rc, err;
 
 	if (every_ms <= 0)
-		return failmsg(st, -EINVAL, "aggregate: the bucket length must be positive");
+		return store_failmsg(st, -EINVAL, "aggregate: the bucket length must be positive");
 	if (every_ms > INT64_MAX / 4)
-		return failmsg(st, -ERANGE, "aggregate: the bucket length is too large");
+		return store_failmsg(st, -ERANGE, "aggregate: the bucket length is too large");
 	if (q->nseries == 0 || q->from_ms >= q->to_ms)
 		return 0;
 	if ((err = prepare_range(st, sql, q, 4, &s)) != 0)
@@ -992,10 +1021,10 @@ store_aggregate(struct store *st, const struct store_range *q, int64_t every_ms,
 		memset(&b, 0, sizeof(b));
 		b.start_ms = sqlite3_column_int64(s, 0);
 		b.series.id = sqlite3_column_int64(s, 1);
-		column_text(s, 2, b.series.station, sizeof(b.series.station));
-		column_text(s, 3, b.series.device, sizeof(b.series.device));
-		column_text(s, 4, b.series.point, sizeof(b.series.point));
-		column_text(s, 5, b.series.unit, sizeof(b.series.unit));
+		store_column_text(s, 2, b.series.station, sizeof(b.series.station));
+		store_column_text(s, 3, b.series.device, sizeof(b.series.device));
+		store_column_text(s, 4, b.series.point, sizeof(b.series.point));
+		store_column_text(s, 5, b.series.unit, sizeof(b.series.unit));
 		b.count = sqlite3_column_int64(s, 6);
 		if (b.count > 0) {
 			b.mean = sqlite3_column_double(s, 7);
@@ -1008,7 +1037,7 @@ store_aggregate(struct store *st, const struct store_range *q, int64_t every_ms,
 			break;
 	}
 	if (err == 0 && rc != SQLITE_DONE)
-		err = fail(st, rc, "aggregate");
+		err = store_fail(st, rc, "aggregate");
 	sqlite3_finalize(s);
 	return err;
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alertdef.h"
 #include "reading.h"
 
 struct store;
@@ -159,5 +160,103 @@ typedef int	(*store_bucket_fn)(void *arg, const struct store_bucket *);
  */
 int		 store_aggregate(struct store *, const struct store_range *, int64_t every_ms,
 		     store_bucket_fn, void *arg);
+
+/*
+ * Alerts (store_alert.c).  An alert is one kind watched on one point, or on
+ * a device for comm; its id is "DEVICE.POINT/KIND" ("sonde.ph/value") or
+ * "DEVICE/comm".  Its current state lives in alert_state; every change of
+ * it is an event in the journal (alert_event, the alert_events view), which
+ * the forwarders and notifiers read after their own cursors, like readings.
+ */
+#define STORE_ALERT_ID_MAX	(2 * LW_NAME_MAX + 16)
+#define STORE_TEXT_MAX		256
+#define STORE_WHO_MAX		64
+
+struct store_alert {
+	char			 id[STORE_ALERT_ID_MAX];
+	char			 device[LW_NAME_MAX];
+	char			 point[LW_NAME_MAX];	/* "" for a device's comm alert */
+	enum alert_kind		 kind;
+	enum alert_severity	 severity;
+	int64_t			 since_ms;
+	bool			 has_value;
+	double			 value;
+	bool			 has_limit;
+	double			 limit;
+	char			 message[STORE_TEXT_MAX];
+	bool			 acked;
+	char			 acked_by[STORE_WHO_MAX];
+	int64_t			 acked_ms;
+	char			 note[STORE_TEXT_MAX];
+	int64_t			 seq;			/* of the event that left it so */
+};
+
+struct store_alert_event {
+	int64_t			 seq;			/* given by store_alert_record */
+	int64_t			 time_ms;
+	char			 station[LW_NAME_MAX];
+	char			 id[STORE_ALERT_ID_MAX];
+	char			 device[LW_NAME_MAX];
+	char			 point[LW_NAME_MAX];	/* "" for comm */
+	enum alert_kind		 kind;
+	enum alert_severity	 from;
+	enum alert_severity	 to;
+	enum alert_transition	 transition;
+	bool			 has_value;
+	double			 value;
+	bool			 has_limit;
+	double			 limit;
+	char			 message[STORE_TEXT_MAX];
+	char			 by[STORE_WHO_MAX];	/* an acknowledgement's: who */
+	char			 note[STORE_TEXT_MAX];	/* and why */
+};
+
+/* The id of an alert: "DEVICE.POINT/KIND", or "DEVICE/comm" when point is "" or NULL. */
+int		 store_alert_id(char *buf, size_t len, const char *device, const char *point,
+		     enum alert_kind);
+
+/*
+ * Journal n events and the states they leave their alerts in (states[i]
+ * belongs to events[i]), in one transaction: an event is never published
+ * without its state being saved, nor the other way round.  Sets each
+ * events[i].seq, and states[i].seq to it.
+ */
+int		 store_alert_record(struct store *, struct store_alert_event *events,
+		     struct store_alert *states, size_t n);
+
+typedef int	(*store_alert_fn)(void *arg, const struct store_alert *);
+
+/* Every alert state, by id; a callback that returns non-zero stops it. */
+int		 store_alert_each(struct store *, store_alert_fn, void *arg);
+/* One alert's state; -ENOENT when the store has none. */
+int		 store_alert_get(struct store *, const char *id, struct store_alert *ret);
+/* Drop the state of an alert the configuration no longer has (its events stay). */
+int		 store_alert_forget(struct store *, const char *id);
+
+/* Up to max events with seq > after, in order; how many, or -errno. */
+int		 store_alert_read_after(struct store *, int64_t after,
+		     struct store_alert_event *, size_t max);
+
+/*
+ * Maintenance set at run time (`lakewatch maintenance`): a device is in
+ * maintenance until until_ms (INT64_MAX: until turned off); 0 removes it.
+ */
+#define STORE_MAINT_FOREVER	INT64_MAX
+int		 store_maint_set(struct store *, const char *device, int64_t until_ms,
+		     const char *by);
+typedef int	(*store_maint_fn)(void *arg, const char *device, int64_t until_ms,
+		     const char *by);
+int		 store_maint_each(struct store *, store_maint_fn, void *arg);
+
+/* What a notifier last said about an alert, and when. */
+struct store_notified {
+	int64_t			 last_ms;
+	enum alert_severity	 severity;
+};
+/* -ENOENT when it never said anything about it. */
+int		 store_notified_get(struct store *, const char *notifier, const char *alert,
+		     struct store_notified *ret);
+int		 store_notified_set(struct store *, const char *notifier, const char *alert,
+		     const struct store_notified *);
 
 #endif

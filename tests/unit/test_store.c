@@ -196,7 +196,7 @@ test_views(void)
 	CHECK_EQ_STR("0", sql_rows(path, "SELECT count(*) FROM alert_events"),
 	    "alert_events is there and empty");
 	CHECK_EQ_STR("wal", sql_rows(path, "PRAGMA journal_mode"), "the store is in WAL mode");
-	CHECK_EQ_STR("1", sql_rows(path, "PRAGMA user_version"), "the schema is version 1");
+	CHECK_EQ_STR("2", sql_rows(path, "PRAGMA user_version"), "the schema is version 2");
 	CHECK_EQ_STR("2", sql_rows(path, "SELECT count(*) FROM readings WHERE value IS NULL"
 	    " AND quality = 'missing'"), "both missing readings are NULL, never 0");
 	CHECK_EQ_STR("6", sql_rows(path, "SELECT count(*) FROM series"),
@@ -925,6 +925,37 @@ test_drop_and_trim(void)
 	free(r);
 }
 
+/* A version 1 store (readings only) is upgraded in place, its readings kept. */
+static void
+test_upgrade_v1(void)
+{
+	struct lw_reading r = rd(1000, "sonde", "ph", "[pH]", 8.4, true, LW_Q_GOOD);
+	char path[128];
+	struct store *st;
+
+	path_in(path, sizeof(path), "v1.db");
+	if (store_open(path, STORE_READ_WRITE, &st) != 0) {
+		CHECK(0, "upgrade setup");
+		return;
+	}
+	store_append(st, "pp-06", &r, 1);
+	store_close(st);
+	/* What version 1 had: no alert state, maintenance or notifier tables. */
+	sql_exec(path, "ALTER TABLE alert_event DROP COLUMN previous;"
+	    "ALTER TABLE alert_event DROP COLUMN acked_by; ALTER TABLE alert_event DROP COLUMN note;"
+	    "DROP TABLE alert_state; DROP TABLE maintenance; DROP TABLE notify_state;"
+	    "PRAGMA user_version = 1;");
+	CHECK_EQ_STR("1", sql_rows(path, "PRAGMA user_version"), "a version 1 store");
+	CHECK_EQ_INT(0, store_open(path, STORE_READ_WRITE, &st), "opens for writing");
+	store_close(st);
+	CHECK_EQ_STR("2", sql_rows(path, "PRAGMA user_version"), "and is version 2 afterwards");
+	CHECK_EQ_STR("alert_state,maintenance,notify_state", sql_rows(path,
+	    "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE name IN"
+	    " ('alert_state', 'maintenance', 'notify_state') ORDER BY name)"), "with the new tables");
+	CHECK_EQ_STR("8.4", sql_rows(path, "SELECT value FROM readings"), "its reading kept");
+	CHECK_EQ_STR("ok", sql_rows(path, "PRAGMA integrity_check"), "integrity_check is ok");
+}
+
 int
 main(void)
 {
@@ -942,6 +973,7 @@ main(void)
 	test_read_only();
 	test_prune();
 	test_drop_and_trim();
+	test_upgrade_v1();
 	test_queries();
 	test_rollback();
 	test_busy();
