@@ -479,6 +479,14 @@ conf_free(struct conf *c)
 	}
 	free(c->devices);
 	free(c->buses);
+	free(c->alerts);
+	free(c->binds);
+	for (size_t i = 0; c->notify != NULL && i < c->nnotify; i++) {
+		for (size_t a = 0; c->notify[i].args != NULL && c->notify[i].args[a] != NULL; a++)
+			free(c->notify[i].args[a]);
+		free(c->notify[i].args);
+	}
+	free(c->notify);
 	free(c->path);
 	free(c);
 }

@@ -150,10 +150,13 @@ struct conf_influx {
  * parameters a station may not have).  A limit or duration that is not set
  * is NAN or 0 as said.  A later entry that gives a point a kind an earlier
  * entry gave it replaces that one (so station rules can follow @included
- * presets).
+ * presets).  A `unit` keeps an entry to the points of that unit, since one
+ * point name comes in different units from different drivers.
  */
 struct conf_alert {
 	char			 pattern[2 * LW_NAME_MAX];
+	/* `unit`: only points in this unit ("mg/L"), "" for any */
+	char			 unit[LW_UNIT_MAX];
 	bool			 use_suspect;		/* `suspect`: suspect readings count as good */
 	char			 message[160];		/* `message`: added to the alert's text, "" */
 	/* value: any of the four limits set (NAN when not) */

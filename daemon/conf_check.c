@@ -5,8 +5,9 @@
  * itself accepts unknown keys silently and its lookup functions cannot tell a
  * missing key from one of the wrong type.  Every problem is reported, not
  * only the first.  This file has the shared value getters and the top level,
- * station, buses, store and control; conf_device.c has the devices, and
- * conf_forward.c the mqtt and influxdb groups.
+ * station, buses, store and control; conf_device.c has the devices,
+ * conf_forward.c the mqtt and influxdb groups, and conf_alert.c the alerts
+ * and notify lists.
  *
  * An integer is accepted where a number is wanted; a string never is.
  * Relative paths (store.path, control.socket, and the secret and certificate
@@ -71,6 +72,8 @@ kind_name(enum conf_kind k)
 		return "a group { ... }";
 	case CK_LIST:
 		return "a list ( ... )";
+	case CK_STRINGS:
+		return "a list of strings ( \"...\", ... )";
 	}
 	return "?";
 }
@@ -96,6 +99,8 @@ kind_ok(enum conf_kind k, const config_setting_t *s)
 		return t == CONFIG_TYPE_GROUP;
 	case CK_LIST:
 		return t == CONFIG_TYPE_LIST;
+	case CK_STRINGS:
+		return t == CONFIG_TYPE_LIST || t == CONFIG_TYPE_ARRAY;
 	}
 	return false;
 }
@@ -691,7 +696,7 @@ check_control(struct conf_loader *L, const config_setting_t *g, struct conf *c)
 
 enum {
 	TOP_STATION, TOP_BUSES, TOP_DEVICES, TOP_STORE, TOP_CONTROL, TOP_MQTT, TOP_INFLUXDB,
-	TOP_NKEYS
+	TOP_ALERTS, TOP_NOTIFY, TOP_NKEYS
 };
 static const struct conf_key top_keys[TOP_NKEYS] = {
 	[TOP_STATION] = { "station", CK_GROUP },
@@ -701,10 +706,9 @@ static const struct conf_key top_keys[TOP_NKEYS] = {
 	[TOP_CONTROL] = { "control", CK_GROUP },
 	[TOP_MQTT] = { "mqtt", CK_GROUP },
 	[TOP_INFLUXDB] = { "influxdb", CK_GROUP },
+	[TOP_ALERTS] = { "alerts", CK_LIST },
+	[TOP_NOTIFY] = { "notify", CK_LIST },
 };
-
-/* In the SPEC, not in this version yet: refused, never silently ignored. */
-static const char *const unsupported[] = { "alerts", "notify" };
 
 void
 conf_check(struct conf_loader *L, const config_t *cfg, struct conf *c)
@@ -721,10 +725,6 @@ conf_check(struct conf_loader *L, const config_t *cfg, struct conf *c)
 
 		if (name == NULL)
 			continue;
-		if (conf_one_of(name, unsupported, sizeof(unsupported) / sizeof(*unsupported)) >= 0) {
-			conf_err(L, m, "'%s' is not supported by this version of lakewatchd", name);
-			continue;
-		}
 		for (j = 0; j < TOP_NKEYS; j++)
 			if (strcmp(top_keys[j].name, name) == 0)
 				break;
@@ -761,4 +761,10 @@ conf_check(struct conf_loader *L, const config_t *cfg, struct conf *c)
 		conf_check_mqtt(L, k[TOP_MQTT].s, c);
 	if (k[TOP_INFLUXDB].s != NULL)
 		conf_check_influx(L, k[TOP_INFLUXDB].s, c);
+	/* After the devices: a rule's pattern names their points. */
+	if (k[TOP_ALERTS].s != NULL && !L->oom)
+		conf_check_alerts(L, k[TOP_ALERTS].s, c);
+	if (k[TOP_NOTIFY].s != NULL && !L->oom)
+		conf_check_notify(L, k[TOP_NOTIFY].s, c);
+	conf_bind_alerts(L, c);
 }

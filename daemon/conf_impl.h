@@ -3,8 +3,8 @@
  * What the configuration loader's own files share, and nothing else includes:
  * the loader state with its error list, and the passes.  conf.c reads the
  * text and runs the passes, conf_scan.c checks the text before libconfig sees
- * it, conf_check.c, conf_device.c and conf_forward.c walk the parsed
- * settings against the schema and fill struct conf.
+ * it, conf_check.c, conf_device.c, conf_forward.c and conf_alert.c walk the
+ * parsed settings against the schema and fill struct conf.
  */
 #ifndef LW_CONF_IMPL_H
 #define LW_CONF_IMPL_H
@@ -24,6 +24,10 @@
 #define CONF_MAX_BUSES		256		/* far more than a station has, and */
 #define CONF_MAX_DEVICES	4096		/* bounds for the pairwise checks */
 #define CONF_MAX_POINTS		4096		/* of one generic device */
+#define CONF_MAX_ALERTS		4096		/* entries of `alerts` */
+#define CONF_MAX_NOTIFY		64		/* programs of `notify`, each run per transition */
+#define CONF_NOTIFY_ARGS	32		/* arguments of one program */
+#define CONF_ARG_MAX		1024		/* bytes of one argument, with the NUL */
 
 /* One error: sorted in reading order (see conf.c), then as found. */
 struct conf_err {
@@ -115,6 +119,7 @@ enum conf_kind {
 	CK_SIZE,		/* "500MB"; an integer too, to be told it needs a unit */
 	CK_GROUP,		/* { ... } */
 	CK_LIST,		/* ( ... ) */
+	CK_STRINGS,		/* ( "a", "b" ) or [ "a", "b" ]; each element checked by the caller */
 };
 
 struct conf_key {
@@ -177,5 +182,16 @@ void	 conf_check_devices(struct conf_loader *, const config_setting_t *list, str
 /* conf_forward.c: the mqtt and influxdb groups, once the station is known. */
 void	 conf_check_mqtt(struct conf_loader *, const config_setting_t *g, struct conf *c);
 void	 conf_check_influx(struct conf_loader *, const config_setting_t *g, struct conf *c);
+
+/* conf_alert.c: the alerts list, once the devices are known, and the notify list. */
+void	 conf_check_alerts(struct conf_loader *, const config_setting_t *list, struct conf *c);
+void	 conf_check_notify(struct conf_loader *, const config_setting_t *list, struct conf *c);
+
+/*
+ * conf_alert.c: c->binds from the rules and the devices' points, last of
+ * all: only when nothing so far was in error, since each rule and each
+ * device must then be good.
+ */
+void	 conf_bind_alerts(struct conf_loader *, struct conf *c);
 
 #endif

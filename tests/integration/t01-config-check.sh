@@ -64,6 +64,42 @@ check "database and bucket together are reported" grep -q "^$T/forward-bad.conf:
 check_eq "every forwarder error is on its own FILE:LINE: line" 0 \
 	"$(grep -cv "^$T/forward-bad.conf:[0-9]*: " <<<"$out")"
 
+# Alert rules and notify programs: a program need not exist to check the
+# file; a rule on a point that does not exist, a bad pattern, limits out of
+# order and a relative program path are each reported on their line.
+cat >"$T/alerts-ok.conf" <<CONF
+station = { id = "pp-06"; };
+buses = ( { name = "rs485"; type = "rtu"; device = "/dev/null"; } );
+devices = ( { name = "sonde"; bus = "rs485"; unit = 1; model = "insitu-at400"; } );
+store = { path = "$T/lw.db"; };
+alerts = ( { point = "sonde.ph"; warn_high = 9.0; crit_high = 9.2; hold = "5m"; },
+  { point = "*.turbidity"; warn_high = 100; }, { point = "*"; stale = "1h"; comm_failures = 5; } );
+notify = ( { exec = "$T/no-such-program"; min_severity = "critical"; repeat = "1h"; } );
+CONF
+out=$("$LW_BIN/lakewatchd" -n -c "$T/alerts-ok.conf" 2>&1); rc=$?
+check_eq "alerts and a notify program that does not exist pass -n" "0 configuration OK" "$rc $out"
+
+cat >"$T/alerts-bad.conf" <<'CONF'
+station = { id = "pp-06"; };
+buses = ( { name = "rs485"; type = "rtu"; device = "/dev/null"; } );
+devices = ( { name = "sonde"; bus = "rs485"; unit = 1; model = "insitu-at400"; } );
+alerts = (
+  { point = "sonde.phh"; warn_high = 9.0; },
+  { point = "son*.ph"; warn_high = 9.0; },
+  { point = "sonde.ph"; warn_high = 9.2; crit_high = 9.0; }
+);
+notify = ( { exec = "lakewatch-sms"; } );
+CONF
+out=$("$LW_BIN/lakewatchd" -n -c "$T/alerts-bad.conf" 2>&1); rc=$?
+check_eq "bad alerts exit 1" 1 "$rc"
+check "a rule on a missing point names the device's points" \
+	grep -q "^$T/alerts-bad.conf:5: alert 'sonde.phh': device 'sonde' has no point 'phh' (model 'insitu-at400': .*ph, ph_mv" <<<"$out"
+check "a '*' inside a name is reported" grep -q "^$T/alerts-bad.conf:6: alert #2: point 'son\*.ph'" <<<"$out"
+check "limits out of order are reported" grep -q "^$T/alerts-bad.conf:7: alert 'sonde.ph': warn_high 9.2 is not below crit_high 9" <<<"$out"
+check "a relative notify program is reported" grep -q "^$T/alerts-bad.conf:9: notify #1: exec 'lakewatch-sms' must be an absolute path" <<<"$out"
+check_eq "every alert error is on its own FILE:LINE: line" 0 \
+	"$(grep -cv "^$T/alerts-bad.conf:[0-9]*: " <<<"$out")"
+
 printf 'station = { id = "x" \n buses = ( ;\n' >"$T/syntax.conf"
 out=$("$LW_BIN/lakewatchd" -n -c "$T/syntax.conf" 2>&1); rc=$?
 check_eq "a syntax error exits 1" 1 "$rc"

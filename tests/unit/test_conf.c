@@ -304,6 +304,7 @@ test_full(void)
 #define BUS	"buses = ( { name = \"rs485\"; type = \"rtu\"; device = \"/dev/ttyUSB0\"; } );\n"
 #define DEV	"devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"insitu-at400\"; } );\n"
 #define DEV_OPEN "devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"insitu-at400\";\n"
+#define ALERTS	ST BUS DEV "alerts = (\n"
 
 static void
 test_defaults(void)
@@ -626,6 +627,310 @@ test_urls(void)
 			snprintf(want, sizeof(want), "@:4: %s\n", urls[i].want);
 			check_errors(what, "url.conf", text, want);
 		}
+	}
+}
+
+/* Every key of an alert rule and of a notify program, and their defaults. */
+static const char alerts_text[] =
+	ST BUS
+	"devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"insitu-at400\"; },\n"
+	"  { name = \"level\"; bus = \"rs485\"; unit = 2; model = \"keller-x\"; } );\n"
+	"alerts = (\n"							/* 5 */
+	"  { point = \"sonde.ph\"; unit = \"[pH]\"; suspect = true; message = \"fish kill risk, Untavi 2014\";\n"
+	"    warn_high = 9; crit_high = 9.2; warn_low = 7.5; crit_low = 6;\n"
+	"    hysteresis = 0.05; hold = \"5m\"; clear_hold = \"15m\";\n"
+	"    rate = 0.5; rate_crit = 1; rate_window = \"2h\"; rate_direction = \"falling\";\n"
+	"    stale = \"15m\"; stale_severity = \"critical\";\n"
+	"    flatline = \"6h\"; flatline_tolerance = 0.001; flatline_severity = \"critical\";\n"
+	"    comm_failures = 5; comm_severity = \"warning\"; },\n"
+	"  { point = \"level.pressure\"; crit_low = 0.67; },\n"	/* 13 */
+	"  { point = \"*\"; rate_crit = 2.5; rate_direction = \"rising\"; },\n"
+	"  { point = \"sonde.*\"; stale = \"1s\"; },\n"
+	"  { point = \"*.temperature\"; flatline = \"30d\"; },\n"
+	"  { point = \"*.turbidity\"; comm_failures = 10000; }\n"
+	");\n"
+	"notify = (\n"							/* 19 */
+	"  { name = \"sms-duty\"; exec = \"/usr/local/bin/lakewatch-sms\";\n"
+	"    args = ( \"--to\", \"+59170000000\", \"\" ); min_severity = \"critical\";\n"
+	"    timeout = \"10m\"; repeat = \"30d\"; min_interval = \"1d\"; },\n"
+	"  { exec = \"/usr/local/bin/Lakewatch_Mail.sh\"; args = [ \"ops@example.org\" ];\n"
+	"    repeat = \"60s\"; min_interval = \"0s\"; timeout = \"1s\"; },\n"
+	"  { exec = \"/usr/local/bin/lakewatch-sms\"; name = \"sms-all\"; args = ( ); repeat = \"0s\"; },\n"
+	"  { exec = \"/bin/logger\"; }\n"
+	");\n";
+
+static void
+test_alerts(void)
+{
+	struct conf *c = load_ok("alerts and notify", "alerts.conf", alerts_text);
+	const struct conf_alert *a;
+	const struct conf_notify *nt;
+
+	if (c == NULL)
+		return;
+	CHECK_EQ_INT(6, c->nalerts, "six alert rules");
+	a = &c->alerts[0];
+	CHECK_EQ_STR("sonde.ph", a->pattern, "rule 0 pattern");
+	CHECK_EQ_STR("[pH]", a->unit, "rule 0 unit");
+	CHECK(a->use_suspect, "rule 0 suspect");
+	CHECK_EQ_STR("fish kill risk, Untavi 2014", a->message, "rule 0 message");
+	CHECK_EQ_DBL(9.0, a->warn_high, 0, "rule 0 warn_high (an integer)");
+	CHECK_EQ_DBL(9.2, a->crit_high, 0, "rule 0 crit_high");
+	CHECK_EQ_DBL(7.5, a->warn_low, 0, "rule 0 warn_low");
+	CHECK_EQ_DBL(6.0, a->crit_low, 0, "rule 0 crit_low");
+	CHECK_EQ_DBL(0.05, a->hysteresis, 0, "rule 0 hysteresis");
+	CHECK_EQ_INT(300000, a->hold_ms, "rule 0 hold");
+	CHECK_EQ_INT(900000, a->clear_hold_ms, "rule 0 clear_hold");
+	CHECK_EQ_DBL(0.5, a->rate_warn, 0, "rule 0 rate");
+	CHECK_EQ_DBL(1.0, a->rate_crit, 0, "rule 0 rate_crit");
+	CHECK_EQ_INT(7200000, a->rate_window_ms, "rule 0 rate_window");
+	CHECK_EQ_INT(-1, a->rate_direction, "rule 0 rate_direction falling");
+	CHECK_EQ_INT(900000, a->stale_ms, "rule 0 stale");
+	CHECK_EQ_INT(ALERT_CRITICAL, a->stale_severity, "rule 0 stale_severity");
+	CHECK_EQ_INT(21600000, a->flatline_ms, "rule 0 flatline");
+	CHECK_EQ_DBL(0.001, a->flatline_tolerance, 0, "rule 0 flatline_tolerance");
+	CHECK_EQ_INT(ALERT_CRITICAL, a->flatline_severity, "rule 0 flatline_severity");
+	CHECK_EQ_INT(5, a->comm_failures, "rule 0 comm_failures");
+	CHECK_EQ_INT(ALERT_WARNING, a->comm_severity, "rule 0 comm_severity");
+	CHECK_EQ_INT(6, a->line, "rule 0 line");
+
+	/* Defaults: nothing but a critical low limit. */
+	a = &c->alerts[1];
+	CHECK_EQ_STR("level.pressure", a->pattern, "rule 1 pattern");
+	CHECK_EQ_STR("", a->unit, "rule 1: any unit");
+	CHECK(!a->use_suspect, "rule 1: suspect readings do not count by default");
+	CHECK_EQ_STR("", a->message, "rule 1: no message");
+	CHECK(isnan(a->warn_high) && isnan(a->crit_high) && isnan(a->warn_low),
+	    "rule 1: limits not given are NAN");
+	CHECK_EQ_DBL(0.67, a->crit_low, 0, "rule 1 crit_low");
+	CHECK_EQ_DBL(0.0, a->hysteresis, 0, "rule 1: hysteresis 0");
+	CHECK_EQ_INT(0, a->hold_ms, "rule 1: hold 0");
+	CHECK_EQ_INT(0, a->clear_hold_ms, "rule 1: clear_hold 0");
+	CHECK(isnan(a->rate_warn) && isnan(a->rate_crit), "rule 1: no rate");
+	CHECK_EQ_INT(3600000, a->rate_window_ms, "rule 1: rate_window 1h");
+	CHECK_EQ_INT(0, a->rate_direction, "rule 1: rate_direction both");
+	CHECK_EQ_INT(0, a->stale_ms, "rule 1: not watched for staleness");
+	CHECK_EQ_INT(ALERT_WARNING, a->stale_severity, "rule 1: stale_severity warning");
+	CHECK_EQ_INT(0, a->flatline_ms, "rule 1: no flatline");
+	CHECK_EQ_DBL(0.0, a->flatline_tolerance, 0, "rule 1: flatline_tolerance 0");
+	CHECK_EQ_INT(ALERT_WARNING, a->flatline_severity, "rule 1: flatline_severity warning");
+	CHECK_EQ_INT(0, a->comm_failures, "rule 1: no comm");
+	CHECK_EQ_INT(ALERT_CRITICAL, a->comm_severity, "rule 1: comm_severity critical");
+	CHECK_EQ_INT(13, a->line, "rule 1 line");
+	a = &c->alerts[2];
+	CHECK(isnan(a->rate_warn) && a->rate_crit == 2.5, "rule 2: rate_crit alone");
+	CHECK_EQ_INT(1, a->rate_direction, "rule 2: rate_direction rising");
+	CHECK_EQ_INT(1000, c->alerts[3].stale_ms, "rule 3: stale 1s");
+	CHECK_EQ_INT(30LL * 86400000, c->alerts[4].flatline_ms, "rule 4: flatline 30d");
+	CHECK_EQ_INT(10000, c->alerts[5].comm_failures, "rule 5: comm_failures 10000");
+
+	CHECK_EQ_INT(4, c->nnotify, "four notify programs");
+	nt = &c->notify[0];
+	CHECK_EQ_STR("sms-duty", nt->name, "notify 0 name");
+	CHECK_EQ_STR("/usr/local/bin/lakewatch-sms", nt->exec, "notify 0 exec");
+	CHECK_EQ_INT(3, nt->nargs, "notify 0: three args");
+	CHECK(nt->args != NULL && strcmp(nt->args[0], "--to") == 0 &&
+	    strcmp(nt->args[1], "+59170000000") == 0 && strcmp(nt->args[2], "") == 0 &&
+	    nt->args[3] == NULL, "notify 0 args, NULL-ended");
+	CHECK_EQ_INT(ALERT_CRITICAL, nt->min_severity, "notify 0 min_severity");
+	CHECK_EQ_INT(600000, nt->timeout_ms, "notify 0 timeout");
+	CHECK_EQ_INT(30LL * 86400000, nt->repeat_ms, "notify 0 repeat");
+	CHECK_EQ_INT(86400000, nt->min_interval_ms, "notify 0 min_interval");
+	CHECK_EQ_INT(20, nt->line, "notify 0 line");
+	nt = &c->notify[1];
+	CHECK_EQ_STR("lakewatch_mailsh", nt->name, "notify 1: named after exec, lower case, [a-z0-9_-] only");
+	CHECK(nt->nargs == 1 && strcmp(nt->args[0], "ops@example.org") == 0 && nt->args[1] == NULL,
+	    "notify 1: args as an array");
+	CHECK_EQ_INT(60000, nt->repeat_ms, "notify 1 repeat 60s");
+	CHECK_EQ_INT(0, nt->min_interval_ms, "notify 1 min_interval 0s");
+	CHECK_EQ_INT(1000, nt->timeout_ms, "notify 1 timeout 1s");
+	nt = &c->notify[2];
+	CHECK_EQ_STR("sms-all", nt->name, "notify 2: the same program under another name");
+	CHECK(nt->nargs == 0 && nt->args != NULL && nt->args[0] == NULL, "notify 2: an empty args list");
+	CHECK_EQ_INT(0, nt->repeat_ms, "notify 2: repeat 0s is never");
+	nt = &c->notify[3];
+	CHECK_EQ_STR("logger", nt->name, "notify 3: named after exec");
+	CHECK(nt->nargs == 0 && nt->args != NULL && nt->args[0] == NULL, "notify 3: no args");
+	CHECK_EQ_INT(ALERT_WARNING, nt->min_severity, "notify 3: min_severity warning");
+	CHECK_EQ_INT(10000, nt->timeout_ms, "notify 3: timeout 10s");
+	CHECK_EQ_INT(0, nt->repeat_ms, "notify 3: repeat never");
+	CHECK_EQ_INT(300000, nt->min_interval_ms, "notify 3: min_interval 5m");
+	conf_free(c);
+
+	/* Empty lists, and neither list: nothing to watch, nobody to tell. */
+	c = load_ok("empty alerts and notify", "alerts-empty.conf", ST BUS DEV "alerts = ( );\nnotify = ( );\n");
+	CHECK(c != NULL && c->nalerts == 0 && c->alerts == NULL && c->nbinds == 0 && c->binds == NULL &&
+	    c->nnotify == 0 && c->notify == NULL, "empty lists: no rules, binds or programs");
+	conf_free(c);
+	c = load_ok("no alerts", "alerts-none.conf", ST BUS DEV);
+	CHECK(c != NULL && c->nalerts == 0 && c->nbinds == 0 && c->nnotify == 0, "no lists: nothing");
+	conf_free(c);
+	/* A hold with a rate only, a wildcard that matches nothing. */
+	c = load_ok("hold with a rate, a pattern matching nothing", "alerts-rate.conf", ST BUS DEV
+	    "alerts = ( { point = \"sonde.*\"; rate = 1; hold = \"1d\"; },\n"
+	    " { point = \"*.turbidity\"; warn_high = 100; } );\n");
+	CHECK(c != NULL && c->alerts[0].hold_ms == 86400000, "hold with a rate limit");
+	conf_free(c);
+
+	/* Rules from an @include inside the list, as the presets are; the station's win. */
+	{
+		char path[256];
+
+		put("rules.inc", "# a preset\n\t{ point = \"*.ph\"; warn_high = 9.0; crit_high = 9.2; },\n",
+		    path, sizeof(path));
+		c = load_ok("alerts from an @include", "inc-alerts.conf", ST BUS DEV
+		    "alerts = (\n@include \"rules.inc\"\n { point = \"sonde.ph\"; warn_high = 8.8; }\n);\n");
+		CHECK(c != NULL && c->nalerts == 2 && c->alerts[0].line == 2 && c->alerts[1].line == 6 &&
+		    c->nbinds == 1 && c->binds[0].rule == 1 && c->binds[0].kind == ALERT_VALUE,
+		    "an included rule, replaced by the station's own");
+		conf_free(c);
+		put("rules-bad.inc", "\n\t{ point = \"*.ph\"; warn_high = 9.5; crit_high = 9.2; },\n",
+		    path, sizeof(path));
+		check_errors("an error in an included rule", "inc-alerts-bad.conf", ST BUS DEV
+		    "alerts = (\n@include \"rules-bad.inc\"\n { point = \"sonde.orp\"; warn_high = 1; }\n);\n",
+		    "%DIR%/rules-bad.inc:2: alert '*.ph': warn_high 9.5 is not below crit_high 9.2\n");
+		/* libconfig 1.5 refuses the preset's last comma before ')'. */
+		check_errors("an included rule last in the list", "inc-alerts-last.conf", ST BUS DEV
+		    "alerts = (\n@include \"rules.inc\"\n);\n", "@:6: syntax error\n");
+	}
+}
+
+/* One expected bind: names, so the test does not depend on driver point order. */
+struct want_bind {
+	const char	*device;
+	const char	*point;		/* NULL for comm */
+	enum alert_kind	 kind;
+	size_t		 rule;
+};
+
+static int
+bind_cmp(const void *x, const void *y)
+{
+	const struct conf_alert_bind *a = x, *b = y;
+
+	if (a->device != b->device)
+		return a->device < b->device ? -1 : 1;
+	if (a->point != b->point)
+		return a->point < b->point ? -1 : 1;
+	return a->kind < b->kind ? -1 : a->kind > b->kind ? 1 : 0;
+}
+
+/* c->binds is exactly want (in the documented order). */
+static void
+check_binds(const char *what, const struct conf *c, const struct want_bind *want, size_t n)
+{
+	struct conf_alert_bind *exp = calloc(n + 1, sizeof(*exp));
+	bool same;
+
+	for (size_t i = 0; exp != NULL && i < n; i++) {
+		const struct conf_device *d = conf_find_device(c, want[i].device);
+
+		exp[i].device = d != NULL ? (size_t)(d - c->devices) : 999;
+		exp[i].point = want[i].point == NULL ? -1 : d != NULL ?
+		    drv_point_index(d->model, want[i].point) : -99;
+		exp[i].kind = want[i].kind;
+		exp[i].rule = want[i].rule;
+	}
+	if (exp == NULL)
+		return;
+	qsort(exp, n, sizeof(*exp), bind_cmp);
+	CHECK_EQ_INT(n, c->nbinds, "%s: %zu binds", what, n);
+	same = c->nbinds == n;
+	for (size_t i = 0; same && i < n; i++) {
+		const struct conf_alert_bind *b = &c->binds[i];
+
+		if (b->device != exp[i].device || b->point != exp[i].point || b->kind != exp[i].kind ||
+		    b->rule != exp[i].rule) {
+			printf("# bind %zu: want %zu %d %d %zu, got %zu %d %d %zu\n", i, exp[i].device,
+			    exp[i].point, exp[i].kind, exp[i].rule, b->device, b->point, b->kind, b->rule);
+			same = false;
+		}
+	}
+	CHECK(same, "%s: the binds, in order", what);
+	free(exp);
+}
+
+static void
+test_binds(void)
+{
+	static const struct want_bind want[] = {
+		{ "sonde", NULL, ALERT_COMM, 2 },
+		{ "sonde", "ph", ALERT_VALUE, 3 },		/* rule 3 replaces rule 0 */
+		{ "sonde", "ph", ALERT_RATE, 3 },
+		{ "sonde", "ph", ALERT_STALE, 1 },
+		{ "sonde", "ph", ALERT_FLATLINE, 2 },
+		{ "sonde", "temperature", ALERT_STALE, 1 },
+		{ "sonde", "temperature", ALERT_FLATLINE, 2 },
+		{ "sonde", "tds", ALERT_VALUE, 4 },		/* ppt: rule 4 */
+		{ "sonde", "tds", ALERT_STALE, 1 },
+		{ "sonde", "tds", ALERT_FLATLINE, 2 },
+		{ "probe", NULL, ALERT_COMM, 2 },
+		{ "probe", "ph", ALERT_VALUE, 0 },
+		{ "probe", "ph", ALERT_FLATLINE, 2 },
+		{ "probe", "temperature", ALERT_FLATLINE, 2 },
+		{ "probe", "ph_mv", ALERT_FLATLINE, 2 },
+		{ "spare", NULL, ALERT_COMM, 6 },		/* rule 6 (mg/L tds) after rule 5 */
+		{ "spare", "tds", ALERT_VALUE, 7 },		/* mg/L: rule 7, not rule 4 */
+		{ "spare", "tds", ALERT_FLATLINE, 2 },
+		{ "spare", "ph", ALERT_VALUE, 0 },
+		{ "spare", "ph", ALERT_FLATLINE, 2 },
+	};
+	struct conf *c = load_ok("binds", "binds.conf", ST BUS
+	    "devices = (\n"
+	    "  { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"generic\"; points = (\n"
+	    "      { name = \"ph\"; unit = \"[pH]\"; address = 0; },\n"
+	    "      { name = \"temperature\"; unit = \"Cel\"; address = 1; },\n"
+	    "      { name = \"tds\"; unit = \"ppt\"; address = 2; } ); },\n"
+	    "  { name = \"probe\"; bus = \"rs485\"; unit = 2; model = \"yosemitech-y532\"; },\n"
+	    "  { name = \"spare\"; bus = \"rs485\"; unit = 3; model = \"generic\"; enabled = false; points = (\n"
+	    "      { name = \"tds\"; unit = \"mg/L\"; address = 0; },\n"
+	    "      { name = \"ph\"; unit = \"[pH]\"; address = 1; } ); }\n"
+	    ");\n"
+	    "alerts = (\n"
+	    "  { point = \"*.ph\"; warn_high = 9.0; crit_high = 9.2; },\n"		/* 0 */
+	    "  { point = \"sonde.*\"; stale = \"15m\"; },\n"			/* 1 */
+	    "  { point = \"*\"; comm_failures = 3; flatline = \"6h\"; },\n"		/* 2 */
+	    "  { point = \"sonde.ph\"; warn_high = 8.8; rate = 0.5; },\n"		/* 3 */
+	    "  { point = \"*.tds\"; unit = \"ppt\"; warn_high = 1.0; },\n"		/* 4 */
+	    "  { point = \"spare.*\"; comm_failures = 5; },\n"			/* 5 */
+	    "  { point = \"*.tds\"; unit = \"mg/L\"; comm_failures = 7; },\n"	/* 6 */
+	    "  { point = \"*.tds\"; unit = \"mg/L\"; warn_high = 1000; },\n"	/* 7 */
+	    "  { point = \"*.turbidity\"; warn_high = 100; comm_failures = 1; }\n"	/* 8: nothing */
+	    ");\n");
+
+	if (c == NULL)
+		return;
+	check_binds("wildcards, units, later rules", c, want, sizeof(want) / sizeof(want[0]));
+	conf_free(c);
+
+	/* "*" and "*.*" are the same; a rule of one device leaves the others alone. */
+	{
+		static const struct want_bind w2[] = {
+			{ "sonde", NULL, ALERT_COMM, 1 },
+			{ "sonde", "ph", ALERT_STALE, 0 },
+			{ "sonde", "orp", ALERT_STALE, 0 },
+			{ "level", "pressure", ALERT_STALE, 0 },
+			{ "level", "temperature", ALERT_STALE, 0 },
+			{ "level", "conductivity", ALERT_STALE, 0 },
+		};
+		struct want_bind all[2 + 3 + 11];
+		size_t n = 0;
+		const struct drv_model *m = drv_find("insitu-at400");
+
+		c = load_ok("binds of *.*", "binds2.conf", ST BUS
+		    "devices = ( { name = \"sonde\"; bus = \"rs485\"; unit = 1; model = \"insitu-at400\"; },\n"
+		    "  { name = \"level\"; bus = \"rs485\"; unit = 2; model = \"keller-x\"; } );\n"
+		    "alerts = ( { point = \"*.*\"; stale = \"1h\"; },\n"
+		    "  { point = \"sonde.ph\"; comm_failures = 3; } );\n");
+		if (c == NULL || m == NULL)
+			return;
+		all[n++] = w2[0];
+		for (size_t i = 0; i < m->npoints; i++)
+			all[n++] = (struct want_bind){ "sonde", m->points[i].name, ALERT_STALE, 0 };
+		for (size_t i = 3; i < 6; i++)
+			all[n++] = w2[i];
+		check_binds("*.* and a comm rule of one point", c, all, n);
+		conf_free(c);
 	}
 }
 
@@ -1027,10 +1332,209 @@ static const struct error_case cases[] = {
 	{ "influxdb as a list", ST BUS DEV "influxdb = ( );\n",
 	  "@:4: 'influxdb' must be a group { ... }, not a list\n" },
 
-	/* Not in this version. */
-	{ "alerts, notify", ST BUS DEV "alerts = ( );\nnotify = ( );\n",
-	  "@:4: 'alerts' is not supported by this version of lakewatchd\n"
-	  "@:5: 'notify' is not supported by this version of lakewatchd\n" },
+	/* alerts: keys and types. */
+	{ "alerts as a group", ST BUS DEV "alerts = { point = \"sonde.ph\"; };\n",
+	  "@:4: 'alerts' must be a list ( ... ), not a group\n" },
+	{ "an alert that is not a group", ST BUS DEV "alerts = ( \"sonde.ph\" );\n",
+	  "@:4: alert #1: must be a group { ... }, not a string\n" },
+	{ "unknown alert key", ALERTS " { point = \"sonde.ph\"; warn_high = 9.0;\n high = 9.5; }\n);\n",
+	  "@:6: alert 'sonde.ph': unknown key 'high'\n" },
+	{ "alert without point", ALERTS " { warn_high = 9.0; }\n);\n",
+	  "@:5: alert #1: missing required key 'point'\n" },
+	{ "alert wrong types", ALERTS " { point = \"sonde.ph\";\n warn_high = \"9\";\n suspect = 1;\n"
+	  " comm_failures = 2.5;\n stale = 60;\n message = 1;\n rate = true; }\n);\n",
+	  "@:6: alert 'sonde.ph': 'warn_high' must be a number, not a string\n"
+	  "@:7: alert 'sonde.ph': 'suspect' must be true or false, not an integer\n"
+	  "@:8: alert 'sonde.ph': 'comm_failures' must be an integer, not a float\n"
+	  "@:9: alert 'sonde.ph': 'stale' must be a duration string such as '30s', not an integer\n"
+	  "@:10: alert 'sonde.ph': 'message' must be a string, not an integer\n"
+	  "@:11: alert 'sonde.ph': 'rate' must be a number, not a boolean\n" },
+	{ "alert watching nothing", ALERTS " { point = \"sonde.ph\"; suspect = true; message = \"x\"; }\n);\n",
+	  "@:5: alert 'sonde.ph': watches nothing: give warn_high, crit_high, warn_low, crit_low, "
+	  "rate, rate_crit, stale, flatline or comm_failures\n" },
+
+	/* alerts: patterns. */
+	{ "alert patterns with a '*' in a name", ALERTS " { point = \"son*.ph\"; stale = \"1h\"; },\n"
+	  " { point = \"sonde.p*\"; stale = \"1h\"; },\n { point = \"**\"; stale = \"1h\"; },\n"
+	  " { point = \"*ph\"; stale = \"1h\"; }\n);\n",
+	  "@:5: alert #1: point 'son*.ph': a '*' stands for a whole name, as in '*.ph' or 'sonde.*', "
+	  "or alone for every point\n"
+	  "@:6: alert #2: point 'sonde.p*': a '*' stands for a whole name, as in '*.ph' or 'sonde.*', "
+	  "or alone for every point\n"
+	  "@:7: alert #3: point '**': a '*' stands for a whole name, as in '*.ph' or 'sonde.*', "
+	  "or alone for every point\n"
+	  "@:8: alert #4: point '*ph': a '*' stands for a whole name, as in '*.ph' or 'sonde.*', "
+	  "or alone for every point\n" },
+	{ "alert patterns of the wrong form", ALERTS " { point = \"sonde\"; stale = \"1h\"; },\n"
+	  " { point = \"sonde.ph.x\"; stale = \"1h\"; },\n { point = \"Sonde.ph\"; stale = \"1h\"; },\n"
+	  " { point = \".ph\"; stale = \"1h\"; },\n { point = \"*.\"; stale = \"1h\"; },\n"
+	  " { point = \"\"; stale = \"1h\"; },\n { point = \"*.*.*\"; stale = \"1h\"; }\n);\n",
+	  "@:5: alert #1: point 'sonde' is not DEVICE.POINT (lower snake case names, either one may be "
+	  "'*') or '*'\n"
+	  "@:6: alert #2: point 'sonde.ph.x' is not DEVICE.POINT (lower snake case names, either one may "
+	  "be '*') or '*'\n"
+	  "@:7: alert #3: point 'Sonde.ph' is not DEVICE.POINT (lower snake case names, either one may "
+	  "be '*') or '*'\n"
+	  "@:8: alert #4: point '.ph' is not DEVICE.POINT (lower snake case names, either one may be "
+	  "'*') or '*'\n"
+	  "@:9: alert #5: point '*.' is not DEVICE.POINT (lower snake case names, either one may be "
+	  "'*') or '*'\n"
+	  "@:10: alert #6: point '' is not DEVICE.POINT (lower snake case names, either one may be "
+	  "'*') or '*'\n"
+	  "@:11: alert #7: point '*.*.*' is not DEVICE.POINT (lower snake case names, either one may "
+	  "be '*') or '*'\n" },
+	{ "alert pattern too long", ALERTS " { point = \"abcdefghijabcdefghijabcdefghijabcdefghijabcdefg."
+	  "abcdefghijabcdefghijabcdefghijabcdefghijabcdefgh\"; stale = \"1h\"; }\n);\n",
+	  "@:5: alert #1: point is longer than 95 characters\n" },
+	{ "alert on a point that does not exist", ALERTS " { point = \"sonde.phh\"; warn_high = 9.0; }\n);\n",
+	  "@:5: alert 'sonde.phh': device 'sonde' has no point 'phh' (model 'insitu-at400': "
+	  "dissolved_oxygen, temperature, dissolved_oxygen_saturation, conductivity, "
+	  "specific_conductance, salinity, tds, resistivity, ph, ph_mv, orp)\n" },
+	{ "alert on a generic point that does not exist", ST BUS "devices = ( { name = \"t\"; bus = \"rs485\";"
+	  " unit = 1; model = \"generic\";\n points = ( { name = \"turbidity\"; unit = \"NTU\"; address = 0; },"
+	  " { name = \"status\"; unit = \"1\"; address = 1; } ); } );\n"
+	  "alerts = ( { point = \"t.ntu\"; warn_high = 100; } );\n",
+	  "@:5: alert 't.ntu': device 't' has no point 'ntu' (model 'generic': turbidity, status)\n" },
+	{ "alert on a device that does not exist", ALERTS " { point = \"level.depth\"; warn_low = 0.3; },\n"
+	  " { point = \"level.*\"; stale = \"1h\"; },\n { point = \"*.nothing\"; stale = \"1h\"; }\n);\n",
+	  "@:5: alert 'level.depth': no device named 'level'\n"
+	  "@:6: alert 'level.*': no device named 'level'\n" },
+	{ "alert on a point in another unit", ALERTS " { point = \"sonde.tds\";\n unit = \"mg/L\"; warn_high = 1000; },\n"
+	  " { point = \"*.tds\"; unit = \"mg/L\"; warn_high = 1000; },\n"
+	  " { point = \"sonde.*\"; unit = \"furlongs\"; warn_high = 1000; }\n);\n",
+	  "@:5: alert 'sonde.tds': point 'tds' of device 'sonde' is in 'ppt', not 'mg/L'\n" },
+	{ "alert units", ALERTS " { point = \"*.tds\"; unit = \"\"; warn_high = 1; },\n"
+	  " { point = \"*.tds\"; unit = \"abcdefghijabcdefghijabcdefghijab\"; warn_high = 1; }\n);\n",
+	  "@:5: alert '*.tds': unit must not be empty\n"
+	  "@:6: alert '*.tds': unit is longer than 31 characters\n" },
+	{ "alerts on devices in error", ST BUS "devices = ( { name = \"Sonde\"; bus = \"rs485\"; unit = 1;"
+	  " model = \"insitu-at400\"; },\n { name = \"level\"; bus = \"rs485\"; unit = 2; model = \"nope\"; } );\n"
+	  "alerts = ( { point = \"sonde.ph\"; warn_high = 9.0; },\n { point = \"level.depth\"; warn_low = 0.3; } );\n",
+	  "@:3: device #1: name 'Sonde' must be lower snake case: a letter, then letters, digits and '_'\n"
+	  "@:4: device 'level': unknown model 'nope'\n" },
+
+	/* alerts: messages. */
+	{ "alert message too long", ALERTS " { point = \"sonde.ph\"; warn_high = 9.0; message = \""
+	  "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+	  "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij\"; }\n);\n",
+	  "@:5: alert 'sonde.ph': message is longer than 159 characters\n" },
+	{ "alert message with a control character", ALERTS " { point = \"sonde.ph\"; warn_high = 9.0;\n"
+	  " message = \"call\\tnow\"; },\n { point = \"sonde.orp\"; warn_high = 9.0;\n"
+	  " message = \"\\xc3\\x28\"; }\n);\n",
+	  "@:6: alert 'sonde.ph': message contains a control character\n"
+	  "@:8: alert 'sonde.orp': message is not valid UTF-8\n" },
+
+	/* alerts: value limits. */
+	{ "alert limits out of order", ALERTS " { point = \"sonde.ph\"; warn_high = 9.2;\n crit_high = 9.0;\n"
+	  " warn_low = 6.0;\n crit_low = 7.5; }\n);\n",
+	  "@:6: alert 'sonde.ph': warn_high 9.2 is not below crit_high 9\n"
+	  "@:7: alert 'sonde.ph': crit_low 7.5 is not below warn_low 6\n" },
+	{ "alert equal limits", ALERTS " { point = \"sonde.ph\"; warn_high = 9;\n crit_high = 9; }\n);\n",
+	  "@:6: alert 'sonde.ph': warn_high 9 is not below crit_high 9\n" },
+	{ "alert lows above highs", ALERTS " { point = \"sonde.ph\"; warn_high = 8.0;\n warn_low = 9.0; },\n"
+	  " { point = \"sonde.orp\"; crit_high = 100;\n crit_low = 100; },\n"
+	  " { point = \"sonde.tds\"; crit_low = 5; warn_low = 6;\n crit_high = 5.5; }\n);\n",
+	  "@:5: alert 'sonde.ph': warn_low 9 is not below warn_high 8\n"
+	  "@:7: alert 'sonde.orp': crit_low 100 is not below crit_high 100\n"
+	  "@:10: alert 'sonde.tds': warn_low 6 is not below crit_high 5.5\n" },
+	{ "alert infinite limit", ALERTS " { point = \"sonde.ph\";\n warn_high = 1e999; }\n);\n",
+	  "@:6: alert 'sonde.ph': warn_high is not a finite number\n" },
+	{ "alert hysteresis", ALERTS " { point = \"sonde.ph\"; warn_high = 9;\n hysteresis = -0.1; },\n"
+	  " { point = \"sonde.orp\"; stale = \"1h\";\n hysteresis = 0.1; }\n);\n",
+	  "@:6: alert 'sonde.ph': hysteresis -0.1 is below 0\n"
+	  "@:8: alert 'sonde.orp': 'hysteresis' needs a limit: warn_high, crit_high, warn_low or crit_low\n" },
+	{ "alert holds", ALERTS " { point = \"sonde.ph\"; warn_high = 9;\n hold = \"2d\";\n clear_hold = \"x\"; },\n"
+	  " { point = \"sonde.orp\"; stale = \"1h\";\n hold = \"5m\";\n clear_hold = \"5m\"; }\n);\n",
+	  "@:6: alert 'sonde.ph': hold '2d' out of range 0s..1d\n"
+	  "@:7: alert 'sonde.ph': clear_hold 'x' is not a duration: a number and a unit, one of ms, s, m, h, d\n"
+	  "@:9: alert 'sonde.orp': 'hold' needs a limit: warn_high, crit_high, warn_low, crit_low, rate or rate_crit\n"
+	  "@:10: alert 'sonde.orp': 'clear_hold' needs a limit: warn_high, crit_high, warn_low, crit_low, rate or rate_crit\n" },
+
+	/* alerts: rate. */
+	{ "alert rates", ALERTS " { point = \"sonde.ph\";\n rate = 0;\n rate_crit = -1; },\n"
+	  " { point = \"sonde.orp\"; rate = 2;\n rate_crit = 2; },\n"
+	  " { point = \"sonde.tds\"; rate = 1;\n rate_window = \"59s\";\n rate_direction = \"up\"; },\n"
+	  " { point = \"sonde.temperature\"; rate_crit = 1;\n rate_window = \"8d\"; }\n);\n",
+	  "@:6: alert 'sonde.ph': rate 0 is not above 0\n"
+	  "@:7: alert 'sonde.ph': rate_crit -1 is not above 0\n"
+	  "@:9: alert 'sonde.orp': rate 2 is not below rate_crit 2\n"
+	  "@:11: alert 'sonde.tds': rate_window '59s' out of range 60s..7d\n"
+	  "@:12: alert 'sonde.tds': rate_direction 'up' is not 'both', 'rising' or 'falling'\n"
+	  "@:14: alert 'sonde.temperature': rate_window '8d' out of range 60s..7d\n" },
+	{ "alert rate keys without a rate", ALERTS " { point = \"sonde.ph\"; warn_high = 9;\n rate_window = \"1h\";\n"
+	  " rate_direction = \"rising\"; }\n);\n",
+	  "@:6: alert 'sonde.ph': 'rate_window' needs 'rate' or 'rate_crit'\n"
+	  "@:7: alert 'sonde.ph': 'rate_direction' needs 'rate' or 'rate_crit'\n" },
+
+	/* alerts: stale, flatline, comm. */
+	{ "alert stale", ALERTS " { point = \"sonde.ph\";\n stale = \"999ms\"; },\n { point = \"sonde.orp\";\n stale = \"31d\";\n"
+	  " stale_severity = \"major\"; },\n { point = \"sonde.tds\"; warn_high = 1;\n stale_severity = \"critical\"; }\n);\n",
+	  "@:6: alert 'sonde.ph': stale '999ms' out of range 1s..30d\n"
+	  "@:8: alert 'sonde.orp': stale '31d' out of range 1s..30d\n"
+	  "@:9: alert 'sonde.orp': stale_severity 'major' is not 'warning' or 'critical'\n"
+	  "@:11: alert 'sonde.tds': 'stale_severity' needs 'stale'\n" },
+	{ "alert flatline", ALERTS " { point = \"sonde.ph\";\n flatline = \"999ms\";\n flatline_tolerance = -1;\n"
+	  " flatline_severity = \"ok\"; },\n { point = \"sonde.orp\"; warn_high = 1;\n flatline_tolerance = 0.1;\n"
+	  " flatline_severity = \"warning\"; },\n { point = \"sonde.tds\";\n flatline = \"31d\"; }\n);\n",
+	  "@:6: alert 'sonde.ph': flatline '999ms' out of range 1s..30d\n"
+	  "@:7: alert 'sonde.ph': flatline_tolerance -1 is below 0\n"
+	  "@:8: alert 'sonde.ph': flatline_severity 'ok' is not 'warning' or 'critical'\n"
+	  "@:10: alert 'sonde.orp': 'flatline_tolerance' needs 'flatline'\n"
+	  "@:11: alert 'sonde.orp': 'flatline_severity' needs 'flatline'\n"
+	  "@:13: alert 'sonde.tds': flatline '31d' out of range 1s..30d\n" },
+	{ "alert comm", ALERTS " { point = \"sonde.*\";\n comm_failures = 0; },\n { point = \"*\";\n comm_failures = 10001;\n"
+	  " comm_severity = \"unknown\"; },\n { point = \"sonde.ph\"; warn_high = 9;\n comm_severity = \"warning\"; }\n);\n",
+	  "@:6: alert 'sonde.*': comm_failures 0 out of range 1..10000\n"
+	  "@:8: alert '*': comm_failures 10001 out of range 1..10000\n"
+	  "@:9: alert '*': comm_severity 'unknown' is not 'warning' or 'critical'\n"
+	  "@:11: alert 'sonde.ph': 'comm_severity' needs 'comm_failures'\n" },
+
+	/* notify. */
+	{ "notify as a group", ST BUS DEV "notify = { exec = \"/bin/true\"; };\n",
+	  "@:4: 'notify' must be a list ( ... ), not a group\n" },
+	{ "notify entry not a group", ST BUS DEV "notify = ( \"/bin/true\" );\n",
+	  "@:4: notify #1: must be a group { ... }, not a string\n" },
+	{ "notify unknown key", ST BUS DEV "notify = ( { exec = \"/usr/local/bin/lakewatch-sms\";\n to = \"+591\"; } );\n",
+	  "@:5: notify 'lakewatch-sms': unknown key 'to'\n" },
+	{ "notify without exec", ST BUS DEV "notify = ( { name = \"sms\"; },\n { timeout = \"5s\"; } );\n",
+	  "@:4: notify 'sms': missing required key 'exec'\n"
+	  "@:5: notify #2: missing required key 'exec'\n" },
+	{ "notify exec", ST BUS DEV "notify = ( { exec = \"lakewatch-sms\"; },\n { exec = \"\"; },\n"
+	  " { exec = \"/usr/local/bin/\"; },\n { exec = \"/opt/...\"; },\n { exec = 1; } );\n",
+	  "@:4: notify #1: exec 'lakewatch-sms' must be an absolute path\n"
+	  "@:5: notify #2: exec must not be empty\n"
+	  "@:6: notify #3: exec '/usr/local/bin/' must name a file, not a directory\n"
+	  "@:7: notify #4: exec '/opt/...' gives no name to go by: set 'name'\n"
+	  "@:8: notify #5: 'exec' must be a string, not an integer\n" },
+	{ "notify names", ST BUS DEV "notify = ( { exec = \"/bin/a\"; name = \"SMS\"; },\n"
+	  " { exec = \"/bin/b\"; name = \"abcdefghijabcdefghijabcdefghijabcdefghijabcdefgh\"; },\n"
+	  " { exec = \"/bin/c\"; name = \"\"; } );\n",
+	  "@:4: notify #1: name 'SMS' must be lower-case letters, digits, '-' and '_'\n"
+	  "@:5: notify #2: name is longer than 47 characters\n"
+	  "@:6: notify #3: name '' must be lower-case letters, digits, '-' and '_'\n" },
+	{ "notify names used twice", ST BUS DEV "notify = ( { exec = \"/usr/local/bin/lakewatch-sms\"; },\n"
+	  " { exec = \"/opt/lakewatch/bin/lakewatch-sms\"; },\n"
+	  " { exec = \"/bin/mail\"; name = \"lakewatch-sms\"; },\n"
+	  " { exec = \"/bin/mail\"; name = \"mail\"; },\n { exec = \"/usr/bin/Mail\"; } );\n",
+	  "@:5: notify 'lakewatch-sms': the name from exec is already used by the notify entry at line 4: set 'name'\n"
+	  "@:6: notify 'lakewatch-sms': name already used by the notify entry at line 4\n"
+	  "@:8: notify 'mail': the name from exec is already used by the notify entry at line 7: set 'name'\n" },
+	{ "notify args", ST BUS DEV "notify = ( { exec = \"/bin/a\";\n args = \"-v\"; },\n"
+	  " { exec = \"/bin/b\"; args = ( \"ok\",\n 2,\n \"a\\tb\",\n ( \"x\" ) ); } );\n",
+	  "@:5: notify 'a': 'args' must be a list of strings ( \"...\", ... ), not a string\n"
+	  "@:7: notify 'b': args #2 must be a string, not an integer\n"
+	  "@:8: notify 'b': args #3 contains a control character\n"
+	  "@:9: notify 'b': args #4 must be a string, not a list\n" },
+	{ "notify severity and durations", ST BUS DEV "notify = ( { exec = \"/bin/a\";\n min_severity = \"ok\";\n"
+	  " timeout = \"999ms\";\n repeat = \"59s\";\n min_interval = \"2d\"; },\n"
+	  " { exec = \"/bin/b\";\n timeout = \"11m\";\n repeat = \"31d\";\n min_severity = 2; } );\n",
+	  "@:5: notify 'a': min_severity 'ok' is not 'warning' or 'critical'\n"
+	  "@:6: notify 'a': timeout '999ms' out of range 1s..10m\n"
+	  "@:7: notify 'a': repeat '59s' must be 0s (never) or at least 60s\n"
+	  "@:8: notify 'a': min_interval '2d' out of range 0s..1d\n"
+	  "@:10: notify 'b': timeout '11m' out of range 1s..10m\n"
+	  "@:11: notify 'b': repeat '31d' out of range 0s..30d\n"
+	  "@:12: notify 'b': 'min_severity' must be a string, not an integer\n" },
 
 	/* Whole files. */
 	{ "an empty file", "",
@@ -1267,6 +1771,44 @@ test_limits(void)
 	snprintf(text + at, cap - at, ");\n");
 	check_errors("4097 devices", "devices.conf", text,
 	    "@:3: 'devices' lists 4097 devices, more than 4096\n");
+
+	at = (size_t)snprintf(text, cap, ST BUS DEV "alerts = (\n");
+	for (i = 0; i < 4097; i++)
+		at += (size_t)snprintf(text + at, cap - at, "%s{ point = \"*\"; stale = \"1h\"; }",
+		    i ? ", " : "");
+	snprintf(text + at, cap - at, ");\n");
+	check_errors("4097 alerts", "alerts.conf", text,
+	    "@:4: 'alerts' lists 4097 alerts, more than 4096\n");
+
+	at = (size_t)snprintf(text, cap, ST BUS DEV "notify = (\n");
+	for (i = 0; i < 65; i++)
+		at += (size_t)snprintf(text + at, cap - at, "%s{ exec = \"/bin/n%d\"; }", i ? ", " : "", i);
+	snprintf(text + at, cap - at, ");\n");
+	check_errors("65 notify programs", "notify.conf", text,
+	    "@:4: 'notify' lists 65 programs, more than 64\n");
+
+	at = (size_t)snprintf(text, cap, ST BUS DEV "notify = ( { exec = \"/bin/n\";\n args = (");
+	for (i = 0; i < 33; i++)
+		at += (size_t)snprintf(text + at, cap - at, "%s\"a%d\"", i ? ", " : "", i);
+	snprintf(text + at, cap - at, "); } );\n");
+	check_errors("33 args", "args.conf", text,
+	    "@:5: notify 'n': 'args' lists 33 arguments, more than 32\n");
+
+	/* The longest argument that fits, and one byte more. */
+	at = (size_t)snprintf(text, cap, ST BUS DEV "notify = ( { exec = \"/bin/n\"; args = ( \"");
+	memset(text + at, 'x', 1023);
+	at += 1023;
+	snprintf(text + at, cap - at, "\" ); } );\n");
+	{
+		struct conf *c = load_ok("an argument of 1023 bytes", "arg-max.conf", text);
+
+		CHECK(c != NULL && c->notify[0].nargs == 1 && strlen(c->notify[0].args[0]) == 1023,
+		    "an argument of 1023 bytes is kept");
+		conf_free(c);
+	}
+	snprintf(text + at, cap - at, "x\" ); } );\n");
+	check_errors("an argument of 1024 bytes", "arg-long.conf", text,
+	    "@:4: notify 'n': args #1 is longer than 1023 characters\n");
 	free(text);
 }
 
@@ -1296,6 +1838,69 @@ test_examples(void)
 		globfree(&g);
 	}
 	CHECK(n >= 2, "the examples were found (%zu in %s)", n, pattern);
+}
+
+/*
+ * Every preset of config/presets/ loads inside the alerts list of a station
+ * with a device of each shipped model (and a generic one for the point names
+ * no driver has), and each of its rules binds at least one point there: a
+ * misspelt point name or unit in a preset would otherwise match nothing in
+ * silence.  The presets have no station of their own, so only this and the
+ * examples that include them check them.
+ */
+static void
+test_presets(void)
+{
+	const char *top = getenv("LW_TOP");
+	char pattern[300], name[300], *text;
+	size_t cap = 16384, at, n = 0;
+	glob_t g;
+
+	text = malloc(cap);
+	if (text == NULL)
+		return;
+	snprintf(pattern, sizeof(pattern), "%s/config/presets/*.conf", top ? top : ".");
+	snprintf(name, sizeof(name), "%s/config/preset-check.conf", top ? top : ".");
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *base = strrchr(g.gl_pathv[i], '/') + 1;
+			struct conf_errors errs = { NULL, 0 };
+			struct conf *c = NULL;
+			size_t nrules;
+			int rc;
+
+			at = (size_t)snprintf(text, cap, ST BUS "devices = (\n");
+			for (size_t m = 0; m < drv_nmodels; m++)
+				at += (size_t)snprintf(text + at, cap - at, "{ name = \"d%zu\"; bus = \"rs485\"; "
+				    "unit = %zu; model = \"%s\"; },\n", m, m + 1, drv_models[m]->name);
+			at += (size_t)snprintf(text + at, cap - at, "{ name = \"g\"; bus = \"rs485\"; unit = 200; "
+			    "model = \"generic\"; points = ( { name = \"water_level\"; unit = \"m\"; "
+			    "address = 0; } ); }\n);\nalerts = (\n@include \"presets/%s\"\n"
+			    "{ point = \"g.water_level\"; comm_failures = 1; }\n);\n", base);
+			rc = conf_load_string(name, text, &c, &errs);
+			for (size_t e = 0; e < errs.n; e++)
+				printf("# %s\n", errs.lines[e]);
+			CHECK_EQ_INT(0, rc, "preset %s loads in a station of every model", base);
+			if (c != NULL) {
+				nrules = c->nalerts - 1;
+				CHECK(nrules > 0, "preset %s has rules", base);
+				for (size_t r = 0; r < nrules; r++) {
+					bool bound = false;
+
+					for (size_t b = 0; b < c->nbinds && !bound; b++)
+						bound = c->binds[b].rule == r;
+					CHECK(bound, "preset %s: the rule '%s' at line %d binds a point",
+					    base, c->alerts[r].pattern, c->alerts[r].line);
+				}
+			}
+			conf_free(c);
+			conf_errors_clear(&errs);
+			n++;
+		}
+		globfree(&g);
+	}
+	CHECK(n >= 6, "the presets were found (%zu in %s)", n, pattern);
+	free(text);
 }
 
 /* Remove path and what it holds: only ever the directory this test made. */
@@ -1334,12 +1939,15 @@ main(void)
 	test_defaults();
 	test_forwarders();
 	test_urls();
+	test_alerts();
+	test_binds();
 	test_errors();
 	test_nul();
 	test_include();
 	test_files();
 	test_limits();
 	test_examples();
+	test_presets();
 	remove_tree(dir);
 	return tap_done();
 }
