@@ -4,8 +4,9 @@
  * configuration is served on its bus from its driver table, through
  * libmodbus's server side: Modbus TCP, RTU on a serial line (a pseudo-terminal
  * in tests) and RTU frames over TCP.  Values come from simsignal (pure, in
- * the daemon library), faults from the command line and a faults file that
- * SIGUSR1 re-reads.
+ * the daemon library, or pinned with --set), faults from the command line
+ * and a faults file that SIGUSR1 re-reads, which may also give points values
+ * of their own (set, ramp) while it says so.
  *
  * Threads: the main thread parses, opens every bus, prints READY and then
  * only waits for signals; one thread per bus serves its devices.  A device's
@@ -55,9 +56,30 @@ struct sim_fault {
 	int64_t			 until_ms;	/* until this long after it; -1: for ever */
 };
 
+/*
+ * A value the faults file gives a point while it says so, over the --set
+ * value or the simulated one: "set DEVICE.POINT=VALUE", or "ramp
+ * DEVICE.POINT=FROM:TO:SECONDS", from FROM when the file was read to TO
+ * SECONDS later, linearly, then TO.
+ */
+struct sim_value {
+	char			 name[2 * LW_NAME_MAX];	/* "DEVICE.POINT" as written */
+	bool			 ramp;
+	double			 from;		/* set: the value; ramp: where it starts */
+	double			 to;		/* ramp: where it ends and stays */
+	int64_t			 ramp_ms;	/* ramp: from FROM to TO in this long */
+	int			 line;		/* of the faults file, for messages */
+	const struct conf_device *dev;		/* set by the caller from name (NULL before) */
+	size_t			 point;		/* index in dev's model, with dev */
+};
+
+/* What the faults file says (and the --fault faults): faults and values. */
 struct sim_faults {
 	struct sim_fault	*v;		/* owned */
 	size_t			 n;
+	struct sim_value	*values;	/* owned */
+	size_t			 nvalues;
+	int64_t			 read_ms;	/* when the file was read, after the start: ramps start then */
 };
 
 /* What one request gets: the device's active faults combined. */
@@ -83,15 +105,35 @@ const char	*sim_fault_kind_name(enum sim_fault_kind);
 int	 sim_fault_parse(const char *spec, struct sim_fault *ret, char *err, size_t errlen);
 
 /*
- * Parse a faults file's text: one fault a line, '#' starts a comment, blank
- * lines are ignored.  All or nothing: 0 and *ret (replaced), or -EINVAL with
- * "NAME:LINE: message" in err and *ret untouched.
+ * Parse a value line: "set DEVICE.POINT=VALUE" (VALUE as for --set) or
+ * "ramp DEVICE.POINT=FROM:TO:SECONDS" (FROM and TO finite, SECONDS >= 0 and
+ * may be fractional); blanks may surround the '='.  0 and *ret (dev NULL,
+ * line 0), or -EINVAL with a message in err.
+ */
+int	 sim_value_parse(const char *line, struct sim_value *ret, char *err, size_t errlen);
+
+/*
+ * Parse a faults file's text: one fault or value a line, '#' starts a
+ * comment, blank lines are ignored.  A line whose first word is "set" or
+ * "ramp" is a value (a device of that name takes faults as "set=KIND"); a
+ * point may have one value line.  All or nothing: 0 and *ret (replaced, with
+ * read_ms 0), or -EINVAL with "NAME:LINE: message" in err and *ret untouched.
  */
 int	 sim_fault_parse_text(const char *text, const char *name, struct sim_faults *ret,
 	     char *err, size_t errlen);
 
 int	 sim_faults_add(struct sim_faults *, const struct sim_fault *);
 void	 sim_faults_clear(struct sim_faults *);
+
+/*
+ * The value the faults file gives point of dev at elapsed_ms after the
+ * start (only values whose dev is set count): true and *ret, or false.
+ */
+bool	 sim_values_get(const struct sim_faults *, const struct conf_device *dev, size_t point,
+	     int64_t elapsed_ms, double *ret);
+
+/* "level.depth = 0.4" or "level.depth ramp 2 -> 0.4 over 30 s", for the log. */
+void	 sim_value_describe(const struct sim_value *, char *buf, size_t len);
 
 /* The action for a request to device at elapsed_ms after the start. */
 void	 sim_faults_action(const struct sim_faults *, const char *device, int64_t elapsed_ms,
@@ -131,11 +173,13 @@ unsigned sim_device_check_read(const struct sim_device *, enum mb_regkind, uint1
 	     uint16_t count);
 
 /*
- * Write every point's value at t_ms (the pinned one, or simsignal's), and
- * every status register, into the image, with the value and status faults
- * of act applied.
+ * Write every point's value into the image: the one values gives it at
+ * elapsed_ms after the start (values may be NULL, and is the caller's to
+ * guard), else the --set one, else simsignal's at wall-clock t_ms; then
+ * every status register; with the value and status faults of act applied.
  */
-void	 sim_device_fill(struct sim_device *, uint64_t seed, int64_t t_ms, const struct sim_action *);
+void	 sim_device_fill(struct sim_device *, uint64_t seed, int64_t t_ms,
+	     const struct sim_faults *values, int64_t elapsed_ms, const struct sim_action *);
 
 /* The registers [addr, addr+count) of kind from the image (after a check). */
 const uint16_t *sim_device_regs(const struct sim_device *, enum mb_regkind, uint16_t addr);
@@ -210,7 +254,7 @@ struct sim {
 	int			 stop_pipe[2];	/* readable once stopping */
 	int64_t			 start_ms;	/* monotonic, for fault windows */
 	pthread_mutex_t		 fault_lock;
-	struct sim_faults	 faults;	/* guarded by fault_lock */
+	struct sim_faults	 faults;	/* faults and values, guarded by fault_lock */
 };
 
 /* Open the bus (listen on 127.0.0.1, or open the serial device). 0 or -errno, err set. */

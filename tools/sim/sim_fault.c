@@ -5,6 +5,16 @@
  * faults into what one request gets.  Pure: no I/O, no logging, no clock
  * (the caller passes the time since the simulator started).
  *
+ * A faults file has one line per fault or value ('#' starts a comment):
+ *   DEVICE KIND[:ARG][@FROM-UNTIL]     a fault, as --fault DEVICE=KIND...
+ *   set DEVICE.POINT=VALUE             serve VALUE for the point
+ *   ramp DEVICE.POINT=FROM:TO:SECONDS  from FROM when the file is read to
+ *                                      TO SECONDS later, linearly, then TO
+ * A value holds while the file says so: read again without the line, the
+ * point goes back to its --set value or the simulated one.  It is encoded
+ * like a --set value (the point's type, scale, offset and word order), and
+ * the nan and range faults apply over it.
+ *
  * When several faults of one device are active at once, no answer (timeout,
  * down) wins over everything, then an exception, then garbage, then a bad
  * CRC; a slow fault delays whatever is sent (the longest delay wins), and
@@ -17,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "sim.h"
 
 #define SLOW_MAX_MS	600000u		/* ten minutes is slow enough */
@@ -226,15 +237,214 @@ void
 sim_faults_clear(struct sim_faults *fs)
 {
 	free(fs->v);
+	free(fs->values);
 	fs->v = NULL;
 	fs->n = 0;
+	fs->values = NULL;
+	fs->nvalues = 0;
+	fs->read_ms = 0;
+}
+
+/* A number that is the whole of s, as --set takes it (strtod: hex, inf, nan too). */
+static int
+parse_number(const char *s, double *ret)
+{
+	char *end;
+	double v;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* Whether line starts with the word kw and a blank; *rest then is after the blanks. */
+static bool
+keyword(const char *line, const char *kw, const char **rest)
+{
+	size_t n = strlen(kw);
+
+	if (strncmp(line, kw, n) != 0 || !isspace((unsigned char)line[n]))
+		return false;
+	for (line += n; isspace((unsigned char)*line); line++)
+		;
+	*rest = line;
+	return true;
+}
+
+int
+sim_value_parse(const char *line, struct sim_value *ret, char *err, size_t errlen)
+{
+	static const char set_form[] = "set DEVICE.POINT=VALUE";
+	static const char ramp_form[] = "ramp DEVICE.POINT=FROM:TO:SECONDS";
+	char buf[256], *name, *val, *p, *dot;
+	struct sim_value v;
+	const char *rest;
+	const char *form;
+
+	memset(&v, 0, sizeof(v));
+	while (isspace((unsigned char)*line))
+		line++;
+	if (keyword(line, "set", &rest)) {
+		form = set_form;
+	} else if (keyword(line, "ramp", &rest)) {
+		form = ramp_form;
+		v.ramp = true;
+	} else {
+		snprintf(err, errlen, "expected '%s' or '%s'", set_form, ramp_form);
+		return -EINVAL;
+	}
+	if (strlen(rest) >= sizeof(buf)) {
+		snprintf(err, errlen, "%s: line too long", v.ramp ? "ramp" : "set");
+		return -EINVAL;
+	}
+	strcpy(buf, rest);
+	p = buf + strlen(buf);
+	while (p > buf && isspace((unsigned char)p[-1]))
+		*--p = '\0';
+	/* DEVICE.POINT ends at '=' or blanks; blanks may come before and after '='. */
+	name = buf;
+	for (p = name; *p != '\0' && *p != '=' && !isspace((unsigned char)*p); p++)
+		;
+	val = p;
+	while (isspace((unsigned char)*val))
+		val++;
+	if (*val != '=' || p == name) {
+		snprintf(err, errlen, "'%s': expected '%s'", rest, form);
+		return -EINVAL;
+	}
+	*p = '\0';
+	for (val++; isspace((unsigned char)*val); val++)
+		;
+	dot = strchr(name, '.');
+	if (dot == NULL || dot == name || dot[1] == '\0') {
+		snprintf(err, errlen, "'%s': expected DEVICE.POINT", name);
+		return -EINVAL;
+	}
+	if (strlen(name) >= sizeof(v.name)) {
+		snprintf(err, errlen, "'%.40s...': name too long", name);
+		return -EINVAL;
+	}
+	strcpy(v.name, name);
+	if (*val == '\0') {
+		snprintf(err, errlen, "%s: no value (%s)", name, form);
+		return -EINVAL;
+	}
+	for (p = val; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p)) {
+			snprintf(err, errlen, "%s: '%s': one value per line (%s)", name, val, form);
+			return -EINVAL;
+		}
+	}
+	if (!v.ramp) {
+		if (parse_number(val, &v.from) != 0) {
+			snprintf(err, errlen, "%s: '%s' is not a number", name, val);
+			return -EINVAL;
+		}
+		v.to = v.from;
+		*ret = v;
+		return 0;
+	}
+	{
+		char *to = strchr(val, ':'), *secs = to != NULL ? strchr(to + 1, ':') : NULL;
+
+		if (secs == NULL || strchr(secs + 1, ':') != NULL) {
+			snprintf(err, errlen, "%s: '%s': expected FROM:TO:SECONDS", name, val);
+			return -EINVAL;
+		}
+		*to++ = '\0';
+		*secs++ = '\0';
+		if (parse_number(val, &v.from) != 0 || !isfinite(v.from)) {
+			snprintf(err, errlen, "%s: ramp FROM '%s' is not a finite number", name, val);
+			return -EINVAL;
+		}
+		if (parse_number(to, &v.to) != 0 || !isfinite(v.to)) {
+			snprintf(err, errlen, "%s: ramp TO '%s' is not a finite number", name, to);
+			return -EINVAL;
+		}
+		if (parse_seconds(secs, &v.ramp_ms) != 0) {
+			snprintf(err, errlen, "%s: ramp SECONDS '%s' is not a number of seconds", name,
+			    secs);
+			return -EINVAL;
+		}
+	}
+	*ret = v;
+	return 0;
+}
+
+static int
+values_add(struct sim_faults *fs, const struct sim_value *val)
+{
+	struct sim_value *v = realloc(fs->values, (fs->nvalues + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -ENOMEM;
+	v[fs->nvalues++] = *val;
+	fs->values = v;
+	return 0;
+}
+
+/* The line of an earlier value for the same point, or 0. */
+static int
+value_line(const struct sim_faults *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->nvalues; i++)
+		if (strcmp(fs->values[i].name, name) == 0)
+			return fs->values[i].line;
+	return 0;
+}
+
+bool
+sim_values_get(const struct sim_faults *fs, const struct conf_device *dev, size_t point,
+    int64_t elapsed_ms, double *ret)
+{
+	for (size_t i = 0; i < fs->nvalues; i++) {
+		const struct sim_value *v = &fs->values[i];
+		int64_t t = elapsed_ms - fs->read_ms;
+
+		if (v->dev == NULL || v->dev != dev || v->point != point)
+			continue;
+		if (!v->ramp || t >= v->ramp_ms)
+			*ret = v->to;
+		else if (t <= 0)
+			*ret = v->from;
+		else
+			*ret = v->from + (v->to - v->from) * ((double)t / (double)v->ramp_ms);
+		return true;
+	}
+	return false;
+}
+
+/* The shortest text that reads back as v ("nan" and "inf" as printf has them). */
+static const char *
+num(char *buf, double v)
+{
+	if (numfmt_double(buf, NUMFMT_DOUBLE_MAX, v) < 0)
+		snprintf(buf, NUMFMT_DOUBLE_MAX, "%g", v);
+	return buf;
+}
+
+void
+sim_value_describe(const struct sim_value *v, char *buf, size_t len)
+{
+	char a[NUMFMT_DOUBLE_MAX], b[NUMFMT_DOUBLE_MAX], c[NUMFMT_DOUBLE_MAX];
+
+	if (v->ramp)
+		snprintf(buf, len, "%s ramp %s -> %s over %s s", v->name, num(a, v->from),
+		    num(b, v->to), num(c, (double)v->ramp_ms / 1000.0));
+	else
+		snprintf(buf, len, "%s = %s", v->name, num(a, v->from));
 }
 
 int
 sim_fault_parse_text(const char *text, const char *name, struct sim_faults *ret, char *err,
     size_t errlen)
 {
-	struct sim_faults fs = { NULL, 0 };
+	struct sim_faults fs = { NULL, 0, NULL, 0, 0 };
 	const char *line = text;
 	int lineno = 0;
 
@@ -243,6 +453,7 @@ sim_fault_parse_text(const char *text, const char *name, struct sim_faults *ret,
 		size_t len = eol != NULL ? (size_t)(eol - line) : strlen(line);
 		char buf[256], msg[200];
 		struct sim_fault f;
+		const char *rest;
 		char *p;
 
 		lineno++;
@@ -256,7 +467,25 @@ sim_fault_parse_text(const char *text, const char *name, struct sim_faults *ret,
 			*p = '\0';
 		for (p = buf; isspace((unsigned char)*p); p++)
 			;
-		if (*p != '\0') {
+		if (*p != '\0' && (keyword(p, "set", &rest) || keyword(p, "ramp", &rest))) {
+			struct sim_value v;
+			int earlier;
+
+			if (sim_value_parse(p, &v, msg, sizeof(msg)) != 0) {
+				snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);
+				goto fail;
+			}
+			if ((earlier = value_line(&fs, v.name)) != 0) {
+				snprintf(err, errlen, "%s:%d: %s has a value on line %d already", name,
+				    lineno, v.name, earlier);
+				goto fail;
+			}
+			v.line = lineno;
+			if (values_add(&fs, &v) != 0) {
+				snprintf(err, errlen, "%s:%d: out of memory", name, lineno);
+				goto fail;
+			}
+		} else if (*p != '\0') {
 			if (sim_fault_parse(p, &f, msg, sizeof(msg)) != 0) {
 				snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);
 				goto fail;

@@ -6,7 +6,10 @@
  * values from simsignal (or pinned with --set) and faults from --fault and
  * --faults-file.  Once every bus is open it prints one READY line per bus and
  * a final READY on stdout.  SIGUSR1 re-reads the faults file, which then
- * replaces every fault (the --fault ones too; an empty file clears them).
+ * replaces every fault (the --fault ones too; an empty file clears them) and
+ * every value it gave (set and ramp lines, see sim_fault.c: a point whose
+ * line is gone goes back to its --set value or the simulated one, and every
+ * ramp starts again from the time of reading).
  * SIGTERM and SIGINT stop every bus thread and exit 0.
  *
  * The main thread owns the configuration and waits for signals; the bus
@@ -45,8 +48,13 @@ usage(FILE *f)
 	    "  --set DEVICE.POINT=VALUE  serve exactly VALUE for that point\n"
 	    "  --fault DEVICE=KIND[:ARG][@FROM-UNTIL]  a fault, from FROM to UNTIL seconds after the start:\n"
 	    "                   timeout, down, slow:MS, exception[:CODE], crc, garbage, nan, flag, range\n"
-	    "  --faults-file FILE  lines 'DEVICE KIND[:ARG][@FROM-UNTIL]', read at the start and on\n"
-	    "                   SIGUSR1, when they replace every fault (an empty file clears them)\n"
+	    "  --faults-file FILE  read at the start and on SIGUSR1, when it replaces every fault\n"
+	    "                   and value (an empty file clears them); one a line, '#' comments:\n"
+	    "                     DEVICE KIND[:ARG][@FROM-UNTIL]     a fault, as --fault\n"
+	    "                     set DEVICE.POINT=VALUE             serve VALUE while the line is there\n"
+	    "                     ramp DEVICE.POINT=FROM:TO:SECONDS  FROM when the file is read, TO\n"
+	    "                                  SECONDS later (linearly), then TO\n"
+	    "                   a point without such a line has its --set value or the simulated one\n"
 	    "  -v               log every request and the fault applied to it\n"
 	    "  -V               print the version and exit\n"
 	    "Once listening it prints 'READY bus NAME tcp 127.0.0.1:PORT' or 'READY bus NAME rtu PATH'\n"
@@ -162,13 +170,28 @@ pin_point(struct sim *sim, const char *arg)
 	return 0;
 }
 
-/* Every fault names a device of the configuration; msg says which does not. */
+/*
+ * Every fault of the faults file at path names a device of the
+ * configuration, and every value a point, which it is then bound to; msg
+ * says which does not.
+ */
 static int
-check_fault_devices(const struct sim *sim, const struct sim_faults *fs, char *msg, size_t len)
+check_fault_devices(const struct sim *sim, const char *path, struct sim_faults *fs, char *msg,
+    size_t len)
 {
 	for (size_t i = 0; i < fs->n; i++) {
 		if (conf_find_device(sim->conf, fs->v[i].device) == NULL) {
-			snprintf(msg, len, "no device '%s' in %s", fs->v[i].device, sim->conf->path);
+			snprintf(msg, len, "%s: no device '%s' in %s", path, fs->v[i].device,
+			    sim->conf->path);
+			return -ENOENT;
+		}
+	}
+	for (size_t i = 0; i < fs->nvalues; i++) {
+		struct sim_value *v = &fs->values[i];
+
+		if (conf_find_point(sim->conf, v->name, &v->dev, &v->point) != 0) {
+			snprintf(msg, len, "%s:%d: no point '%s' in %s", path, v->line, v->name,
+			    sim->conf->path);
 			return -ENOENT;
 		}
 	}
@@ -182,7 +205,7 @@ check_fault_devices(const struct sim *sim, const struct sim_faults *fs, char *ms
 static int
 read_faults(const struct sim *sim, const char *path, struct sim_faults *ret, char *msg, size_t len)
 {
-	struct sim_faults fs = { NULL, 0 };
+	struct sim_faults fs = { NULL, 0, NULL, 0, 0 };
 	char *text;
 	size_t n = 0;
 	FILE *f;
@@ -218,17 +241,14 @@ read_faults(const struct sim *sim, const char *path, struct sim_faults *ret, cha
 		rc = sim_fault_parse_text(text, path, &fs, msg, len);
 	}
 	free(text);
-	if (rc == 0) {
-		char m[200];
-
-		rc = check_fault_devices(sim, &fs, m, sizeof(m));
-		if (rc != 0)
-			snprintf(msg, len, "%s: %s", path, m);
-	}
+	if (rc == 0)
+		rc = check_fault_devices(sim, path, &fs, msg, len);
 	if (rc != 0) {
 		sim_faults_clear(&fs);
 		return rc;
 	}
+	/* Ramps run from now. */
+	fs.read_ms = now_mono_ms() - sim->start_ms;
 	sim_faults_clear(ret);
 	*ret = fs;
 	return 0;
@@ -238,8 +258,8 @@ read_faults(const struct sim *sim, const char *path, struct sim_faults *ret, cha
 static void
 reload_faults(struct sim *sim, const char *path)
 {
-	struct sim_faults fs = { NULL, 0 }, old;
-	char msg[512];
+	struct sim_faults fs = { NULL, 0, NULL, 0, 0 }, old;
+	char msg[512], what[2 * LW_NAME_MAX + 96];
 
 	if (path == NULL) {
 		log_warn("SIGUSR1 without --faults-file, ignoring");
@@ -254,10 +274,14 @@ reload_faults(struct sim *sim, const char *path)
 	sim->faults = fs;
 	pthread_mutex_unlock(&sim->fault_lock);
 	sim_faults_clear(&old);
-	log_notice("faults from %s: %zu in force", path, fs.n);
+	log_notice("faults from %s: %zu in force, %zu values", path, fs.n, fs.nvalues);
 	for (size_t i = 0; i < fs.n; i++)
 		log_info("fault: %s %s%s%u", fs.v[i].device, sim_fault_kind_name(fs.v[i].kind),
 		    fs.v[i].arg ? ":" : "", fs.v[i].arg);
+	for (size_t i = 0; i < fs.nvalues; i++) {
+		sim_value_describe(&fs.values[i], what, sizeof(what));
+		log_info("value: %s", what);
+	}
 }
 
 /* Give every enabled device its place on its bus. */

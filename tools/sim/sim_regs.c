@@ -5,9 +5,10 @@
  * or status check uses.  Registers inside the span that no point uses read
  * 0 (so block reads that bridge gaps work); reads outside it get exception 2,
  * as from a real device.  Before each reply the image is rewritten with the
- * values at that moment: the --set value or simsignal's, encoded with the
- * point's inverse scale and offset in its type and word order, then the
- * status registers at "all is well" (or failing, under the flag fault).
+ * values at that moment: the faults file's value (set, ramp), else the --set
+ * value, else simsignal's, encoded with the point's inverse scale and offset
+ * in its type and word order, then the status registers at "all is well" (or
+ * failing, under the flag fault).
  *
  * The image (a libmodbus mapping, so modbus_reply can serve it) belongs to
  * the bus thread of the device.
@@ -206,7 +207,8 @@ put_field(struct sim_device *d, const struct drv_check *ck, uint16_t field)
 }
 
 void
-sim_device_fill(struct sim_device *d, uint64_t seed, int64_t t_ms, const struct sim_action *act)
+sim_device_fill(struct sim_device *d, uint64_t seed, int64_t t_ms, const struct sim_faults *values,
+    int64_t elapsed_ms, const struct sim_action *act)
 {
 	const struct drv_model *m = d->model;
 
@@ -219,11 +221,13 @@ sim_device_fill(struct sim_device *d, uint64_t seed, int64_t t_ms, const struct 
 		unsigned nregs = mb_type_regs(p->type);
 		uint16_t regs[4] = { 0, 0, 0, 0 };
 		uint64_t bits = 0;
-		double value;
+		double value = 0.0;
+		bool from_file = values != NULL &&
+		    sim_values_get(values, d->conf, i, elapsed_ms, &value);
 
-		if (d->pinned[i]) {
+		if (!from_file && d->pinned[i]) {
 			value = d->pin[i];
-		} else {
+		} else if (!from_file) {
 			struct simsignal_point sp = {
 				.device = d->conf->name, .name = p->name, .unit = p->unit,
 				.rated_min = p->rated_min, .rated_max = p->rated_max,

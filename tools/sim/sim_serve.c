@@ -152,8 +152,12 @@ reply(struct sim_bus *b, const struct sim_client *c, struct sim_device *d, const
 		exc = MODBUS_EXCEPTION_ILLEGAL_FUNCTION;
 	if (exc == 0)
 		exc = sim_device_check_read(d, fc == 3 ? MB_HOLDING : MB_INPUT, addr, count);
-	if (exc == 0)
-		sim_device_fill(d, sim->seed, now_wall_ms(), act);
+	if (exc == 0) {
+		pthread_mutex_lock(&sim->fault_lock);
+		sim_device_fill(d, sim->seed, now_wall_ms(), &sim->faults,
+		    now_mono_ms() - sim->start_ms, act);
+		pthread_mutex_unlock(&sim->fault_lock);
+	}
 	modbus_set_slave(b->ctx, unit);
 	if (act->crc || exc >= MODBUS_EXCEPTION_MAX) {
 		/* Frames libmodbus will not send: built here. */
