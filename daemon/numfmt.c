@@ -86,3 +86,25 @@ numfmt_double(char *buf, size_t len, double v)
 	memcpy(buf, tmp, (size_t)n + 1);
 	return n;
 }
+
+double
+numfmt_strtod(const char *s, char **end, int *err)
+{
+	locale_t saved;
+	double v;
+
+	if (err != NULL)
+		*err = 0;
+	pthread_once(&c_once, make_c_locale);
+	if (c_locale == (locale_t)0) {
+		if (err != NULL)
+			*err = -ENOMEM;
+		if (end != NULL)
+			*end = (char *)(uintptr_t)s;
+		return 0.0;
+	}
+	saved = uselocale(c_locale);
+	v = strtod(s, end);
+	uselocale(saved);
+	return v;
+}

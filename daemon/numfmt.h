@@ -30,4 +30,11 @@
  */
 int	 numfmt_double(char *buf, size_t len, double v);
 
+/*
+ * strtod(s, end) in the C locale whatever the process's (a decimal point,
+ * never a comma).  errno as strtod's; -ENOMEM in *err (NULL allowed) when
+ * no C locale could be made, which returns 0.
+ */
+double	 numfmt_strtod(const char *s, char **end, int *err);
+
 #endif

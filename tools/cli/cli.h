@@ -2,8 +2,10 @@
 /*
  * The lakewatch tool: what its command files share.  main.c parses the
  * global options and dispatches; each cli_<command>.c parses its own options
- * and does its work; cli_common.c loads the configuration, opens the store
- * and resolves names and times; cli_format.c writes tables, CSV and JSON.
+ * and does its work (cli_alerts.c has alerts, events, ack and maintenance);
+ * cli_common.c loads the configuration, opens the store and resolves names
+ * and times; cli_format.c writes tables, CSV and JSON; cli_ctl.c talks to
+ * the daemon's control socket.
  * Exit status: 0 done, 1 failed (bad configuration, unknown point, bad time,
  * store or device error), 2 wrong usage.
  */
@@ -33,6 +35,10 @@ struct cli {
 int	 cmd_query(struct cli *, int argc, char **argv);
 int	 cmd_export(struct cli *, int argc, char **argv);
 int	 cmd_read(struct cli *, int argc, char **argv);
+int	 cmd_alerts(struct cli *, int argc, char **argv);
+int	 cmd_events(struct cli *, int argc, char **argv);
+int	 cmd_ack(struct cli *, int argc, char **argv);
+int	 cmd_maintenance(struct cli *, int argc, char **argv);
 
 /* "lakewatch: message" on stderr. */
 void	 cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -49,6 +55,16 @@ int	 cli_load_conf(struct cli *);
 
 /* Open the configuration's store read-only; CLI_OK or CLI_FAIL (said why). */
 int	 cli_open_store(const struct cli *, struct store **ret);
+
+/*
+ * Send one request (a JSON object, see ctl.h) to the daemon's control
+ * socket (cli->conf must be loaded) and print the reply's message on
+ * stdout.  CLI_OK when the daemon did it; CLI_FAIL, having said why ("the
+ * daemon is not running ...", its refusal), otherwise.  command names the
+ * command in messages.
+ */
+#define CLI_CONTROL_TIMEOUT_MS	10000
+int	 cli_control(const struct cli *, const char *command, const char *request);
 
 /* The wall clock, ms since the epoch. */
 int64_t	 cli_now_ms(void);

@@ -109,7 +109,7 @@ cmd_read(struct cli *cli, int argc, char **argv)
 		return CLI_FAIL;
 	}
 	memset(&res, 0, sizeof(res));
-	rc = poll_device(ctx, cli->conf, dev, cli_now_ms(), r, &res);
+	rc = poll_device(ctx, cli->conf, dev, cli_now_ms(), dev->maintenance, r, &res);
 	modbus_close(ctx);
 	modbus_free(ctx);
 

@@ -18,24 +18,35 @@
 struct command {
 	const char	*name;
 	int		(*run)(struct cli *, int, char **);
+	const char	*args;		/* after the name, in the list of commands */
 	const char	*summary;
 };
 
 static const struct command commands[] = {
-	{ "query", cmd_query, "query POINT...    readings or aggregates of points from the local store" },
-	{ "export", cmd_export, "export            the station's readings as CSV, with their quality" },
-	{ "read", cmd_read, "read DEVICE       one poll of a device through its driver (diagnostics)" },
+	{ "query", cmd_query, "POINT...", "readings or aggregates from the local store" },
+	{ "export", cmd_export, "", "the station's readings as CSV, with quality" },
+	{ "read", cmd_read, "DEVICE", "one poll of a device through its driver" },
+	{ "alerts", cmd_alerts, "", "the active alerts, from the local store" },
+	{ "events", cmd_events, "", "the alert history, from the local store" },
+	{ "ack", cmd_ack, "ALERT", "acknowledge an alert (through the daemon)" },
+	{ "maintenance", cmd_maintenance, "DEVICE on|off", "a device in or out of maintenance" },
 };
+
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 static void
 usage(FILE *f)
 {
+	char head[64];
+
 	fprintf(f,
 	    "usage: lakewatch [-c FILE] COMMAND [ARGS]\n"
 	    "       lakewatch -V | -h | help COMMAND\n"
 	    "Commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %s\n", commands[i].summary);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].args);
+		fprintf(f, "  %-26s %s\n", head, commands[i].summary);
+	}
 	fprintf(f,
 	    "Options:\n"
 	    "  -c FILE   the station's configuration (default " CONF_DEFAULT_PATH ")\n"
@@ -47,7 +58,7 @@ usage(FILE *f)
 static const struct command *
 find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
