@@ -125,13 +125,16 @@ install: all
 		$(DESTDIR)$(UNITDIR)
 	install -m 0755 $(B)/bin/lakewatchd $(DESTDIR)$(SBINDIR)/lakewatchd
 	install -m 0755 $(B)/bin/lakewatch $(B)/bin/lakewatch-sim $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(SYSCONFDIR)/lakewatch/presets
 	install -m 0644 config/lakewatch.conf $(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf.example
+	install -m 0644 config/presets/*.conf $(DESTDIR)$(SYSCONFDIR)/lakewatch/presets/
 	install -m 0644 systemd/lakewatchd.service $(DESTDIR)$(UNITDIR)/lakewatchd.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lakewatchd $(DESTDIR)$(BINDIR)/lakewatch \
 		$(DESTDIR)$(BINDIR)/lakewatch-sim \
 		$(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf.example \
+		$(DESTDIR)$(SYSCONFDIR)/lakewatch/presets/*.conf \
 		$(DESTDIR)$(UNITDIR)/lakewatchd.service
 
 clean:

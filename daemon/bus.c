@@ -27,6 +27,7 @@ struct bus {
 	const struct conf	*conf;
 	const struct conf_bus	*cb;
 	struct queue		*q;
+	struct maint		*maint;		/* borrowed: run-time maintenance */
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
@@ -156,7 +157,11 @@ bus_main(void *arg)
 		int rc;
 
 		if (ctx != NULL) {
-			rc = poll_device(ctx, b->conf, dev, now_wall_ms(), b->readings, &res);
+			int64_t now = now_wall_ms();
+			bool maintenance = dev->maintenance ||
+			    (b->maint != NULL && maint_active(b->maint, dev->name, now));
+
+			rc = poll_device(ctx, b->conf, dev, now, maintenance, b->readings, &res);
 		} else {
 			poll_unreachable(dev, now_wall_ms(), b->readings);
 			rc = open_err;
@@ -192,7 +197,8 @@ bus_free(struct bus *b)
 }
 
 int
-bus_start(const struct conf *conf, size_t index, struct queue *q, struct bus **ret)
+bus_start(const struct conf *conf, size_t index, struct queue *q, struct maint *maint,
+    struct bus **ret)
 {
 	struct bus *b = calloc(1, sizeof(*b));
 	pthread_condattr_t ca;
@@ -205,6 +211,7 @@ bus_start(const struct conf *conf, size_t index, struct queue *q, struct bus **r
 	b->conf = conf;
 	b->cb = &conf->buses[index];
 	b->q = q;
+	b->maint = maint;
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -12,15 +12,18 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "maint.h"
 #include "queue.h"
 
 struct bus;
 
 /*
- * Start the thread for conf->buses[index].  conf and q are borrowed and must
- * outlive the bus (bus_stop first).  0 and *ret, or -errno.
+ * Start the thread for conf->buses[index].  conf, q and maint (run-time
+ * maintenance, may be NULL) are borrowed and must outlive the bus (bus_stop
+ * first).  0 and *ret, or -errno.
  */
-int	 bus_start(const struct conf *conf, size_t index, struct queue *q, struct bus **ret);
+int	 bus_start(const struct conf *conf, size_t index, struct queue *q, struct maint *maint,
+	     struct bus **ret);
 
 /* Ask the thread to stop, wait for it (at most its current transaction), free it. */
 void	 bus_stop(struct bus *);

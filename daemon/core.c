@@ -16,8 +16,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts.h"
 #include "core.h"
 #include "log.h"
+#include "timefmt.h"
 #include "now.h"
 
 #define CORE_BATCH		4096		/* readings per transaction at most */
@@ -26,6 +28,26 @@
 #define CORE_SHUTDOWN_TRIES	3		/* commits tried after the close before giving up */
 #define CORE_SIZE_EVERY_MS	5000		/* how often the size cap is checked */
 #define CORE_TRIM_TO_PERCENT	90		/* a trim goes this far below the cap */
+#define CORE_TICK_MS		1000		/* alert ticks: stale alerts, maintenance ends */
+#define CORE_CMD_WAIT_MS	10000		/* a command not taken by then is given up */
+
+enum cmd_kind { CMD_ACK, CMD_MAINT, CMD_RECONF };
+
+/* A command for the core thread; it lives on the caller's stack. */
+struct cmd {
+	enum cmd_kind		 kind;
+	const char		*target;	/* ack: what; maintenance: the device */
+	const char		*by;
+	const char		*note;
+	bool			 on;
+	int64_t			 for_ms;
+	const struct conf	*conf;
+	char			*reply;
+	size_t			 len;
+	int			 rc;
+	bool			 taken;
+	bool			 done;
+};
 
 struct core {
 	struct store		*st;
@@ -40,7 +62,38 @@ struct core {
 	_Atomic int64_t		 heartbeat_ms;
 	struct lw_reading	*batch;		/* CORE_BATCH slots */
 	size_t			 nbatch;
+	struct alerts		*alerts;	/* the core thread's */
+	pthread_mutex_t		 cmd_serial;	/* one command at a time */
+	pthread_mutex_t		 cmd_mu;
+	pthread_cond_t		 cmd_cv;
+	struct cmd		*cmd;		/* under cmd_mu */
+	_Atomic size_t		 alerts_active;
+	struct wake		*wakes[CORE_MAX_WAKES];	/* under mu */
+	size_t			 nwakes;
 };
+
+static void
+wake_all(struct core *c)
+{
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = 0; i < c->nwakes; i++)
+		wake_signal(c->wakes[i]);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Count journaled alert events; wake the publishers when there are some. */
+static void
+alert_events(struct core *c, int n)
+{
+	if (c->alerts != NULL)
+		atomic_store(&c->alerts_active, alerts_active(c->alerts));
+	if (n <= 0)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->stats.alert_events += (uint64_t)n;
+	pthread_mutex_unlock(&c->mu);
+	wake_all(c);
+}
 
 /* The lowest cursor of the running forwarders: past it, readings are unforwarded. */
 static int64_t
@@ -142,10 +195,156 @@ commit(struct core *c)
 		    c->nbatch, store_errmsg(c->st));
 		return false;
 	}
+	/* Judged after the commit: an alert never names a reading the store lacks. */
+	int events = c->alerts != NULL ? alerts_readings(c->alerts, c->batch, c->nbatch,
+	    now_wall_ms()) : 0;
 	c->nbatch = 0;
-	for (size_t i = 0; i < c->p.nwakes; i++)
-		wake_signal(c->p.wakes[i]);
+	wake_all(c);
+	alert_events(c, events);
 	return true;
+}
+
+static void
+do_maintenance(struct core *c, struct cmd *cmd)
+{
+	int64_t now = now_wall_ms();
+	int64_t until = !cmd->on ? 0 : cmd->for_ms > 0 ? now + cmd->for_ms : MAINT_FOREVER;
+	char when[32];
+	int rc;
+
+	if ((rc = maint_set(c->p.maint, cmd->target, until)) != 0) {
+		snprintf(cmd->reply, cmd->len, "device '%s': cannot set maintenance: %s", cmd->target,
+		    strerror(-rc));
+		cmd->rc = rc;
+		return;
+	}
+	alerts_maintenance(c->alerts, cmd->target, now);
+	if ((rc = store_maint_set(c->st, cmd->target, until, cmd->by)) != 0)
+		log_warn("device '%s': maintenance is set but not saved: %s", cmd->target,
+		    store_errmsg(c->st));
+	if (!cmd->on)
+		snprintf(cmd->reply, cmd->len, "device '%s': maintenance off", cmd->target);
+	else if (until == MAINT_FOREVER)
+		snprintf(cmd->reply, cmd->len, "device '%s': maintenance on until turned off",
+		    cmd->target);
+	else if (timefmt_iso8601(until, when, sizeof(when)) >= 0)
+		snprintf(cmd->reply, cmd->len, "device '%s': maintenance on until %s", cmd->target,
+		    when);
+	log_notice("%s (by %s)", cmd->reply, cmd->by);
+	cmd->rc = 0;
+}
+
+/* Carry out a command in the core thread. */
+static void
+run(struct core *c, struct cmd *cmd)
+{
+	struct alerts *fresh;
+	int rc;
+
+	switch (cmd->kind) {
+	case CMD_ACK:
+		cmd->rc = alerts_ack(c->alerts, cmd->target, cmd->by, cmd->note, now_wall_ms(),
+		    cmd->reply, cmd->len);
+		alert_events(c, cmd->rc);
+		break;
+	case CMD_MAINT:
+		do_maintenance(c, cmd);
+		break;
+	case CMD_RECONF:
+		/* The old alerts journal what they still hold; the new ones read it back. */
+		alerts_free(c->alerts);
+		c->alerts = NULL;
+		rc = alerts_new(cmd->conf, c->st, c->p.maint, now_wall_ms(), &fresh);
+		if (rc == 0)
+			c->alerts = fresh;
+		snprintf(cmd->reply, cmd->len, rc == 0 ? "alerts reloaded" :
+		    "alerts could not be built: %s", strerror(-rc));
+		cmd->rc = rc;
+		break;
+	}
+}
+
+/* A command waiting? Take it, carry it out, tell its caller. */
+static void
+take_command(struct core *c)
+{
+	struct cmd *cmd;
+
+	pthread_mutex_lock(&c->cmd_mu);
+	cmd = c->cmd;
+	if (cmd != NULL)
+		cmd->taken = true;
+	pthread_mutex_unlock(&c->cmd_mu);
+	if (cmd == NULL)
+		return;
+	if (c->alerts == NULL && cmd->kind != CMD_RECONF) {
+		snprintf(cmd->reply, cmd->len, "the station's alerts are not running");
+		cmd->rc = -EAGAIN;
+	} else {
+		run(c, cmd);
+	}
+	pthread_mutex_lock(&c->cmd_mu);
+	cmd->done = true;
+	c->cmd = NULL;
+	pthread_cond_broadcast(&c->cmd_cv);
+	pthread_mutex_unlock(&c->cmd_mu);
+}
+
+/* Hand a command to the core thread and wait for it. */
+static int
+submit(struct core *c, struct cmd *cmd)
+{
+	struct timespec ts;
+	int64_t deadline = queue_now_ms() + CORE_CMD_WAIT_MS;
+
+	pthread_mutex_lock(&c->cmd_serial);
+	pthread_mutex_lock(&c->cmd_mu);
+	c->cmd = cmd;
+	pthread_mutex_unlock(&c->cmd_mu);
+	queue_wake(c->q);
+	pthread_mutex_lock(&c->cmd_mu);
+	while (!cmd->done) {
+		ts.tv_sec = deadline / 1000;
+		ts.tv_nsec = (deadline % 1000) * 1000000;
+		if (pthread_cond_timedwait(&c->cmd_cv, &c->cmd_mu, &ts) == ETIMEDOUT && !cmd->taken) {
+			/* Not taken yet: withdraw it (a taken one is waited for). */
+			c->cmd = NULL;
+			snprintf(cmd->reply, cmd->len, "the daemon is busy; try again");
+			cmd->rc = -ETIMEDOUT;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->cmd_mu);
+	pthread_mutex_unlock(&c->cmd_serial);
+	return cmd->rc;
+}
+
+int
+core_ack(struct core *c, const char *target, const char *by, const char *note, char *reply,
+    size_t len)
+{
+	struct cmd cmd = { .kind = CMD_ACK, .target = target, .by = by, .note = note,
+		.reply = reply, .len = len };
+
+	return submit(c, &cmd);
+}
+
+int
+core_maintenance(struct core *c, const char *device, bool on, int64_t for_ms, const char *by,
+    char *reply, size_t len)
+{
+	struct cmd cmd = { .kind = CMD_MAINT, .target = device, .by = by, .on = on,
+		.for_ms = for_ms, .reply = reply, .len = len };
+
+	return submit(c, &cmd);
+}
+
+int
+core_reconfigure(struct core *c, const struct conf *conf, char *reply, size_t len)
+{
+	struct cmd cmd = { .kind = CMD_RECONF, .conf = conf, .reply = reply, .len = len };
+
+	return submit(c, &cmd);
 }
 
 static void *
@@ -154,6 +353,7 @@ core_main(void *arg)
 	struct core *c = arg;
 	int64_t next_prune = queue_now_ms() + CORE_PRUNE_EVERY_MS;
 	int64_t next_size = queue_now_ms();
+	int64_t next_tick = queue_now_ms() + CORE_TICK_MS;
 	bool store_failing = false;
 	unsigned shutdown_tries = 0;
 
@@ -173,7 +373,7 @@ core_main(void *arg)
 		}
 		/* Wait for the first reading (or a retry/prune/heartbeat tick). */
 		n = queue_pop(c->q, c->batch + c->nbatch, CORE_BATCH - c->nbatch,
-		    now + (store_failing ? CORE_RETRY_MS : 1000));
+		    now + (store_failing ? CORE_RETRY_MS : CORE_TICK_MS));
 		c->nbatch += n;
 		got = n;
 		/* Then gather what else arrives within the commit interval. */
@@ -186,6 +386,11 @@ core_main(void *arg)
 				break;
 		}
 		store_failing = !commit(c);
+		take_command(c);
+		if (c->alerts != NULL && queue_now_ms() >= next_tick) {
+			alert_events(c, alerts_tick(c->alerts, now_wall_ms()));
+			next_tick = queue_now_ms() + CORE_TICK_MS;
+		}
 		if (queue_now_ms() >= next_prune) {
 			prune(c);
 			next_prune = queue_now_ms() + CORE_PRUNE_EVERY_MS;
@@ -200,6 +405,32 @@ core_main(void *arg)
 			break;
 	}
 	return NULL;
+}
+
+/* Run-time maintenance kept in the store: back into maint, the ended ones dropped. */
+static int
+load_maintenance(void *arg, const char *device, int64_t until_ms, const char *by)
+{
+	struct core *c = arg;
+
+	(void)by;
+	if (until_ms != MAINT_FOREVER && until_ms <= now_wall_ms())
+		return store_maint_set(c->st, device, 0, NULL) == 0 ? 0 : 0;
+	if (maint_set(c->p.maint, device, until_ms) == 0)
+		log_notice("device '%s': in maintenance (set before the restart)", device);
+	return 0;
+}
+
+static void
+core_free(struct core *c)
+{
+	alerts_free(c->alerts);
+	pthread_cond_destroy(&c->cmd_cv);
+	pthread_mutex_destroy(&c->cmd_mu);
+	pthread_mutex_destroy(&c->cmd_serial);
+	pthread_mutex_destroy(&c->mu);
+	free(c->batch);
+	free(c);
 }
 
 int
@@ -218,21 +449,35 @@ core_start(struct store *st, struct queue *q, const struct core_params *p, struc
 	c->st = st;
 	c->q = q;
 	c->p = *p;
+	c->p.conf = NULL;	/* read here only */
 	snprintf(c->station, sizeof(c->station), "%s", p->station);
 	c->p.station = c->station;
 	pthread_mutex_init(&c->mu, NULL);
-	if ((rc = core_set_cursors(c, p->cursors, p->ncursors)) != 0) {
-		pthread_mutex_destroy(&c->mu);
-		free(c->batch);
-		free(c);
+	pthread_mutex_init(&c->cmd_serial, NULL);
+	pthread_mutex_init(&c->cmd_mu, NULL);
+	/* submit() waits against the monotonic clock. */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cmd_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if ((rc = core_set_cursors(c, p->cursors, p->ncursors)) != 0 ||
+	    (rc = core_set_wakes(c, p->wakes, p->nwakes)) != 0) {
+		core_free(c);
+		return rc;
+	}
+	/* Before the thread: the store connection is still this thread's to use. */
+	if (p->maint != NULL && store_maint_each(st, load_maintenance, c) != 0)
+		log_warn("store: cannot read the maintenance set before: %s", store_errmsg(st));
+	if (p->conf != NULL && p->maint != NULL &&
+	    (rc = alerts_new(p->conf, st, p->maint, now_wall_ms(), &c->alerts)) != 0) {
+		core_free(c);
 		return rc;
 	}
 	atomic_store(&c->heartbeat_ms, queue_now_ms());
 	rc = pthread_create(&c->thread, NULL, core_main, c);
 	if (rc != 0) {
-		pthread_mutex_destroy(&c->mu);
-		free(c->batch);
-		free(c);
+		core_free(c);
 		return -rc;
 	}
 	*ret = c;
@@ -248,10 +493,10 @@ core_stop(struct core *c)
 	pthread_join(c->thread, NULL);
 	if (c->nbatch > 0)
 		log_err("store: %zu readings could not be committed at shutdown", c->nbatch);
+	alerts_free(c->alerts);
+	c->alerts = NULL;
 	store_close(c->st);
-	pthread_mutex_destroy(&c->mu);
-	free(c->batch);
-	free(c);
+	core_free(c);
 }
 
 int
@@ -270,12 +515,26 @@ core_set_cursors(struct core *c, const char *const *cursors, size_t n)
 	return 0;
 }
 
+int
+core_set_wakes(struct core *c, struct wake *const *wakes, size_t n)
+{
+	if (n > CORE_MAX_WAKES)
+		return -E2BIG;
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = 0; i < n; i++)
+		c->wakes[i] = wakes[i];
+	c->nwakes = n;
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
 void
 core_get_stats(struct core *c, struct core_stats *ret)
 {
 	pthread_mutex_lock(&c->mu);
 	*ret = c->stats;
 	pthread_mutex_unlock(&c->mu);
+	ret->alerts_active = atomic_load(&c->alerts_active);
 	ret->dropped += queue_dropped(c->q);
 }
 

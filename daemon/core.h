@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "conf.h"
+#include "maint.h"
 #include "queue.h"
 #include "store.h"
 #include "wake.h"
@@ -24,10 +26,15 @@ struct core_stats {
 	uint64_t	 dropped;	/* readings lost: queue full or store failing too long */
 	uint64_t	 pruned;	/* readings deleted past the retention or the size cap */
 	uint64_t	 pruned_unforwarded;	/* of which some forwarder had not sent yet */
+	uint64_t	 alert_events;		/* transitions and acknowledgements journaled */
+	size_t		 alerts_active;		/* at warning or critical now */
 };
 
 struct core_params {
+	/* Its alerts (read during core_start only) and the station's name. */
+	const struct conf	*conf;
 	const char		*station;		/* copied */
+	struct maint		*maint;			/* borrowed: run-time maintenance */
 	int64_t			 retention_ms;		/* 0 keeps every reading */
 	int64_t			 commit_interval_ms;
 	int64_t			 max_size_bytes;	/* 0: no size cap */
@@ -40,7 +47,7 @@ struct core_params {
 	size_t			 ncursors;
 	/* Signalled after every commit (borrowed; they outlive the core). */
 	struct wake *const	*wakes;
-	size_t			 nwakes;
+	size_t			 nwakes;		/* at most CORE_MAX_WAKES */
 };
 
 /*
@@ -62,6 +69,25 @@ void	 core_stop(struct core *);
  */
 #define CORE_MAX_CURSORS	8
 int	 core_set_cursors(struct core *, const char *const *cursors, size_t n);
+
+/* Replace the wake-ups signalled after commits (borrowed; at most CORE_MAX_WAKES). */
+#define CORE_MAX_WAKES		80
+int	 core_set_wakes(struct core *, struct wake *const *wakes, size_t n);
+
+/*
+ * Commands, carried out by the core thread between two batches (they wait
+ * for it, at most a few seconds while it is busy).  Each gives a sentence
+ * for the operator in reply, and returns 0 or more on success, -errno on
+ * failure.
+ */
+/* Acknowledge the active alerts of target (see alerts_ack): how many. */
+int	 core_ack(struct core *, const char *target, const char *by, const char *note,
+	     char *reply, size_t len);
+/* Maintenance of a device on (for for_ms, 0: until turned off) or off. */
+int	 core_maintenance(struct core *, const char *device, bool on, int64_t for_ms,
+	     const char *by, char *reply, size_t len);
+/* A reloaded configuration's alerts (conf is read during the call only). */
+int	 core_reconfigure(struct core *, const struct conf *conf, char *reply, size_t len);
 
 void	 core_get_stats(struct core *, struct core_stats *);
 int64_t	 core_heartbeat(struct core *);

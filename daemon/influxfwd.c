@@ -30,6 +30,7 @@
 #include "now.h"
 
 #define INFLUXFWD_READ_ROWS	512		/* readings read from the store at a time */
+#define INFLUXFWD_READ_EVENTS	64		/* alert events */
 #define INFLUXFWD_BODY_MAX	4096		/* of an answer, kept for the log */
 #define INFLUXFWD_BACKOFF_MIN_MS	1000
 #define INFLUXFWD_BACKOFF_MAX_MS	60000
@@ -59,7 +60,8 @@ struct influxfwd {
 	char			*url;			/* the write URL, with its query */
 	char			 secret[512];
 	bool			 have_secret;
-	int64_t			 cursor;		/* persisted: everything up to it is written */
+	int64_t			 cursor[2];		/* persisted, per stream: readings, events */
+	int			 stream;		/* of the batch: 0 readings, 1 alert events */
 	struct backoff		 backoff;
 	struct backoff		 config_backoff;
 	struct failrun		 failrun;		/* of requests */
@@ -68,7 +70,7 @@ struct influxfwd {
 	size_t			*off;
 	int64_t			*seq;
 	size_t			 nlines;
-	int64_t			 last_read_seq;		/* the last reading the batch covers */
+	int64_t			 last_read_seq;		/* the last one the batch covers */
 	int64_t			 oldest_ms;		/* time of its oldest reading */
 	int64_t			 waiting_since_ms;	/* monotonic: first seen, not yet sent */
 	unsigned char		*gz;			/* the gzipped body */
@@ -77,6 +79,7 @@ struct influxfwd {
 	struct strbuf		 answer;
 	char			 retry_after[32];
 	struct store_row	*rows;
+	struct store_alert_event *events;		/* INFLUXFWD_READ_EVENTS */
 };
 
 /* Sleep until ms pass, the journal grows (if asked) or a stop; true on stop. */
@@ -357,50 +360,87 @@ post(struct influxfwd *f, size_t a, size_t b, char *why, size_t whylen)
 	return status;
 }
 
-/* Append the batch's lines: up to batch_size readings after the cursor. */
+/* A line for a reading or an event that cannot be one: skipped, loudly, never a broken line. */
+static void
+skipped(struct influxfwd *f, int64_t seq, const char *what, const char *why)
+{
+	log_warn("influxdb: %s %lld (%s) cannot be written as line protocol: %s; skipped",
+	    f->stream == 0 ? "reading" : "alert event", (long long)seq, what,
+	    why != NULL ? why : "invalid");
+	pthread_mutex_lock(&f->mu);
+	f->stats.rejected++;
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* The next ask (at most a read's worth) of the stream into the batch; how many, or -errno. */
 static int
-build_batch(struct influxfwd *f)
+read_lines(struct influxfwd *f, size_t ask)
+{
+	int n;
+
+	if (f->stream == 1)
+		n = store_alert_read_after(f->st, f->last_read_seq, f->events, ask);
+	else
+		n = store_read_after(f->st, f->last_read_seq, f->rows, ask);
+	if (n < 0)
+		log_warn("influxdb: reading the store: %s", store_errmsg(f->st));
+	for (int i = 0; i < n; i++) {
+		const char *why = NULL;
+		int64_t seq, time_ms;
+		char what[STORE_ALERT_ID_MAX];
+		int rc;
+
+		if (f->stream == 1) {
+			const struct store_alert_event *e = &f->events[i];
+
+			seq = e->seq;
+			time_ms = e->time_ms;
+			snprintf(what, sizeof(what), "%s", e->id);
+			rc = influxmsg_alert(&f->body, e, &why);
+		} else {
+			const struct store_row *row = &f->rows[i];
+
+			seq = row->seq;
+			time_ms = row->r.time_ms;
+			snprintf(what, sizeof(what), "%s.%s", row->r.device, row->r.point);
+			rc = influxmsg_reading(&f->body, row->station, &row->r, &why);
+		}
+		f->last_read_seq = seq;
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc != 0) {
+			skipped(f, seq, what, why);
+			continue;
+		}
+		if (time_ms < f->oldest_ms)
+			f->oldest_ms = time_ms;
+		f->seq[f->nlines] = seq;
+		f->off[++f->nlines] = f->body.len;
+	}
+	return n;
+}
+
+/* The batch: up to batch_size readings (or alert events) after the stream's cursor. */
+static int
+build_batch(struct influxfwd *f, int stream)
 {
 	size_t want = f->cfg.batch_size;
 
 	sb_reset(&f->body);
+	f->stream = stream;
 	f->nlines = 0;
 	f->off[0] = 0;
-	f->last_read_seq = f->cursor;
+	f->last_read_seq = f->cursor[stream];
 	f->oldest_ms = INT64_MAX;
+	size_t chunk = stream == 1 ? INFLUXFWD_READ_EVENTS : INFLUXFWD_READ_ROWS;
 	while (f->nlines < want) {
-		size_t ask = want - f->nlines < INFLUXFWD_READ_ROWS ? want - f->nlines : INFLUXFWD_READ_ROWS;
-		int n = store_read_after(f->st, f->last_read_seq, f->rows, ask);
+		size_t ask = want - f->nlines < chunk ? want - f->nlines : chunk;
+		int n = read_lines(f, ask);
 
-		if (n < 0) {
-			log_warn("influxdb: reading the store: %s", store_errmsg(f->st));
+		if (n < 0)
 			return n;
-		}
-		for (int i = 0; i < n; i++) {
-			const struct store_row *row = &f->rows[i];
-			const char *why = NULL;
-			int rc = influxmsg_reading(&f->body, row->station, &row->r, &why);
-
-			f->last_read_seq = row->seq;
-			if (rc == -ENOMEM)
-				return rc;
-			if (rc != 0) {
-				/* Never a broken line: the reading is skipped, loudly. */
-				log_warn("influxdb: reading %lld (%s.%s) cannot be written as line "
-				    "protocol: %s; skipped", (long long)row->seq, row->r.device,
-				    row->r.point, why != NULL ? why : "invalid");
-				pthread_mutex_lock(&f->mu);
-				f->stats.rejected++;
-				pthread_mutex_unlock(&f->mu);
-				continue;
-			}
-			if (row->r.time_ms < f->oldest_ms)
-				f->oldest_ms = row->r.time_ms;
-			f->seq[f->nlines] = row->seq;
-			f->off[++f->nlines] = f->body.len;
-		}
 		if ((size_t)n < ask)
-			break;
+			break;		/* caught up */
 	}
 	return 0;
 }
@@ -408,11 +448,14 @@ build_batch(struct influxfwd *f)
 static void
 advance(struct influxfwd *f, int64_t seq, size_t lines)
 {
-	if (seq <= f->cursor)
+	if (seq <= f->cursor[f->stream])
 		return;
-	f->cursor = seq;
-	if (store_cursor_set(f->st, INFLUXFWD_CURSOR, seq) != 0)
+	f->cursor[f->stream] = seq;
+	if (store_cursor_set(f->st, f->stream == 1 ? INFLUXFWD_EVENTS_CURSOR : INFLUXFWD_CURSOR,
+	    seq) != 0)
 		log_warn("influxdb: saving the cursor: %s", store_errmsg(f->st));
+	if (f->stream == 1)
+		return;
 	pthread_mutex_lock(&f->mu);
 	f->stats.cursor = seq;
 	f->stats.acked += lines;
@@ -517,10 +560,13 @@ static bool
 open_store(struct influxfwd *f)
 {
 	if (fwdstore_open(f->store_path, INFLUXFWD_CURSOR, "influxdb", wake_fd(f->stop_wake),
-	    &f->stop, &f->st, &f->cursor) != 0)
+	    &f->stop, &f->st, &f->cursor[0]) != 0)
 		return false;
+	if (store_cursor_get(f->st, INFLUXFWD_EVENTS_CURSOR, &f->cursor[1]) != 0)
+		log_warn("influxdb: reading the alert cursor: %s; starting from the first event",
+		    store_errmsg(f->st));
 	pthread_mutex_lock(&f->mu);
-	f->stats.cursor = f->cursor;
+	f->stats.cursor = f->cursor[0];
 	pthread_mutex_unlock(&f->mu);
 	return true;
 }
@@ -538,14 +584,24 @@ influxfwd_main(void *arg)
 		return NULL;
 	while (!atomic_load(&f->stop)) {
 		atomic_store(&f->heartbeat_ms, now_mono_ms());
-		if (build_batch(f) != 0) {
+		/* Alert events first, and at once: they are few and they matter. */
+		if (build_batch(f, 1) == 0 && f->nlines > 0) {
+			int64_t delay = send_batch(f);
+
+			if (delay > 0 && wait_for(f, delay, false))
+				break;
+			continue;
+		}
+		if (f->nlines == 0 && f->last_read_seq > f->cursor[1])
+			advance(f, f->last_read_seq, 0);	/* skipped events only */
+		if (build_batch(f, 0) != 0) {
 			if (wait_for(f, INFLUXFWD_STORE_RETRY_MS, false))
 				break;
 			continue;
 		}
 		if (f->nlines == 0) {
 			/* Skipped readings only: pass them. */
-			if (f->last_read_seq > f->cursor)
+			if (f->last_read_seq > f->cursor[0])
 				advance(f, f->last_read_seq, 0);
 			f->waiting_since_ms = 0;
 			if (wait_for(f, INFLUXFWD_IDLE_MS, true))
@@ -596,7 +652,8 @@ influxfwd_start(const struct conf *conf, struct wake *journal, struct influxfwd 
 	f->off = calloc(f->cfg.batch_size + 1, sizeof(*f->off));
 	f->seq = calloc(f->cfg.batch_size, sizeof(*f->seq));
 	f->rows = calloc(INFLUXFWD_READ_ROWS, sizeof(*f->rows));
-	if (f->off == NULL || f->seq == NULL || f->rows == NULL)
+	f->events = calloc(INFLUXFWD_READ_EVENTS, sizeof(*f->events));
+	if (f->off == NULL || f->seq == NULL || f->rows == NULL || f->events == NULL)
 		rc = -ENOMEM;
 	if (rc == 0)
 		rc = wake_new(&f->stop_wake);
@@ -613,6 +670,7 @@ influxfwd_start(const struct conf *conf, struct wake *journal, struct influxfwd 
 		free(f->off);
 		free(f->seq);
 		free(f->rows);
+		free(f->events);
 		free(f);
 		return rc;
 	}
@@ -642,6 +700,7 @@ influxfwd_stop(struct influxfwd *f)
 	free(f->off);
 	free(f->seq);
 	free(f->rows);
+	free(f->events);
 	free(f);
 }
 

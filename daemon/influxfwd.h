@@ -23,7 +23,8 @@
 #include "fwdstats.h"
 #include "wake.h"
 
-#define INFLUXFWD_CURSOR	"influxdb"	/* its cursor's name in the store */
+#define INFLUXFWD_CURSOR	"influxdb"		/* its cursors in the store: readings, */
+#define INFLUXFWD_EVENTS_CURSOR	"influxdb.events"	/* alert events (measurement alert) */
 
 struct influxfwd;
 

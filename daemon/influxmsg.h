@@ -13,10 +13,23 @@
 #define LW_INFLUXMSG_H
 
 #include "reading.h"
+#include "store.h"
 #include "strbuf.h"
 
 /* Append the reading's line; on error nothing is appended and *why says what. */
 int	 influxmsg_reading(struct strbuf *, const char *station, const struct lw_reading *,
 	     const char **why);
+
+/*
+ * An alert transition, measurement `alert`:
+ *
+ *   alert,device=sonde,point=ph,severity=warning,station=pp-06 alert="sonde.ph/value",
+ *     kind="value",limit=9,message="...",previous="ok",transition="raised",value=9.31 T
+ *
+ * tags station, device, point (absent for a device's alert) and severity (the
+ * new one); fields alert, kind, transition, previous, value and limit (absent
+ * when none), message, and for an acknowledgement by and note.
+ */
+int	 influxmsg_alert(struct strbuf *, const struct store_alert_event *, const char **why);
 
 #endif

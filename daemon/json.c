@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* JSON strings and numbers (see json.h). */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "json.h"
 #include "numfmt.h"
+#include "timefmt.h"
 #include "utf8.h"
 
 int
@@ -53,4 +55,77 @@ json_number(struct strbuf *sb, double v)
 	if (n < 0)
 		return n;
 	return sb_append(sb, buf, (size_t)n);
+}
+
+void
+json_obj_begin(struct json_obj *o, struct strbuf *sb)
+{
+	o->sb = sb;
+	o->mark = sb->len;
+	o->members = 0;
+	o->rc = sb_appendc(sb, '{');
+}
+
+/* The separator and the key; false once something failed. */
+static bool
+member(struct json_obj *o, const char *key)
+{
+	if (o->rc == 0 && o->members++ > 0)
+		o->rc = sb_appendc(o->sb, ',');
+	if (o->rc == 0)
+		o->rc = json_string(o->sb, key);
+	if (o->rc == 0)
+		o->rc = sb_appendc(o->sb, ':');
+	return o->rc == 0;
+}
+
+void
+json_obj_str(struct json_obj *o, const char *key, const char *v)
+{
+	if (member(o, key))
+		o->rc = v != NULL ? json_string(o->sb, v) : sb_appends(o->sb, "null");
+}
+
+void
+json_obj_num(struct json_obj *o, const char *key, bool has, double v)
+{
+	if (member(o, key))
+		o->rc = has && isfinite(v) ? json_number(o->sb, v) : sb_appends(o->sb, "null");
+}
+
+void
+json_obj_bool(struct json_obj *o, const char *key, bool v)
+{
+	if (member(o, key))
+		o->rc = sb_appends(o->sb, v ? "true" : "false");
+}
+
+void
+json_obj_time(struct json_obj *o, const char *key, int64_t ms)
+{
+	char when[32];
+
+	if (timefmt_iso8601(ms, when, sizeof(when)) < 0) {
+		if (o->rc == 0)
+			o->rc = -EINVAL;
+		return;
+	}
+	json_obj_str(o, key, when);
+}
+
+void
+json_obj_raw(struct json_obj *o, const char *key, const char *json, size_t len)
+{
+	if (member(o, key))
+		o->rc = sb_append(o->sb, json, len);
+}
+
+int
+json_obj_end(struct json_obj *o)
+{
+	if (o->rc == 0)
+		o->rc = sb_appendc(o->sb, '}');
+	if (o->rc != 0)
+		sb_truncate(o->sb, o->mark);
+	return o->rc;
 }

@@ -23,9 +23,12 @@
 #include "bus.h"
 #include "conf.h"
 #include "core.h"
+#include "ctl.h"
 #include "influxfwd.h"
 #include "log.h"
+#include "maint.h"
 #include "mqttfwd.h"
+#include "notify.h"
 #include "poll.h"
 #include "queue.h"
 #include "store.h"
@@ -100,7 +103,7 @@ run_once(const struct conf *conf)
 		r = calloc(dev->model->npoints, sizeof(*r));
 		if (r == NULL)
 			break;
-		rc = poll_device(ctx[dev->bus], conf, dev, now_wall_ms(), r, &res);
+		rc = poll_device(ctx[dev->bus], conf, dev, now_wall_ms(), dev->maintenance, r, &res);
 		if (rc != 0)
 			all_ok = false;
 		log_info("%s: %u transaction%s, %u failed, %lld ms", dev->name,
@@ -131,7 +134,7 @@ run_once(const struct conf *conf)
 
 /* Start a thread for every bus that has an enabled device. */
 static int
-start_buses(const struct conf *conf, struct queue *q, struct bus **buses)
+start_buses(const struct conf *conf, struct queue *q, struct maint *maint, struct bus **buses)
 {
 	for (size_t b = 0; b < conf->nbuses; b++) {
 		bool used = false;
@@ -141,7 +144,7 @@ start_buses(const struct conf *conf, struct queue *q, struct bus **buses)
 		buses[b] = NULL;
 		if (!used)
 			continue;
-		int rc = bus_start(conf, b, q, &buses[b]);
+		int rc = bus_start(conf, b, q, maint, &buses[b]);
 		if (rc != 0) {
 			log_err("bus '%s': cannot start its thread: %s", conf->buses[b].name, strerror(-rc));
 			return rc;
@@ -159,13 +162,45 @@ stop_buses(const struct conf *conf, struct bus **buses)
 	}
 }
 
-/* The forwarders and the wake-ups the core gives them; owned by run(). */
+/* The forwarders, the notifiers and the wake-ups the core gives them; owned by run(). */
+#define MAX_NOTIFIERS	64
 struct forwarders {
 	struct wake		*mqtt_wake;
 	struct wake		*influx_wake;
 	struct mqttfwd		*mqtt;
 	struct influxfwd	*influx;
+	struct mqttfwd_cmds	 mqtt_cmds;		/* what MQTT may ask of the core */
+	struct notifier		*notifiers[MAX_NOTIFIERS];
+	struct wake		*notify_wakes[MAX_NOTIFIERS];
+	size_t			 nnotifiers;
 };
+
+/*
+ * The notifiers of conf, all started afresh (they keep nothing in memory
+ * that the store does not), and the core told whom to wake.
+ */
+static void
+restart_notifiers(const struct conf *conf, struct forwarders *fw, struct core *core)
+{
+	struct wake *wakes[2 + MAX_NOTIFIERS] = { fw->mqtt_wake, fw->influx_wake };
+	size_t n = conf->nnotify < MAX_NOTIFIERS ? conf->nnotify : MAX_NOTIFIERS;
+	int rc;
+
+	for (size_t i = 0; i < fw->nnotifiers; i++) {
+		notifier_stop(fw->notifiers[i]);
+		fw->notifiers[i] = NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (fw->notify_wakes[i] == NULL && wake_new(&fw->notify_wakes[i]) != 0)
+			break;
+		wakes[2 + i] = fw->notify_wakes[i];
+		if ((rc = notifier_start(conf, i, fw->notify_wakes[i], &fw->notifiers[i])) != 0)
+			log_err("notify %s: cannot start: %s", conf->notify[i].name, strerror(-rc));
+	}
+	fw->nnotifiers = n;
+	if (core != NULL)
+		core_set_wakes(core, wakes, 2 + n);
+}
 
 /* Tell the core which cursors the running forwarders keep. */
 static void
@@ -199,7 +234,7 @@ update_forwarders(const struct conf *conf, const struct conf *old, struct forwar
 		fw->mqtt = NULL;
 	}
 	if (fw->mqtt == NULL && conf->mqtt.enabled &&
-	    (rc = mqttfwd_start(conf, fw->mqtt_wake, &fw->mqtt)) != 0)
+	    (rc = mqttfwd_start(conf, fw->mqtt_wake, &fw->mqtt_cmds, &fw->mqtt)) != 0)
 		log_err("mqtt: cannot start the forwarder: %s", strerror(-rc));
 	if (fw->influx != NULL && !(same_station && conf->influx.enabled &&
 	    memcmp(&old->influx, &conf->influx, sizeof(conf->influx)) == 0)) {
@@ -218,13 +253,45 @@ stop_forwarders(struct forwarders *fw)
 	influxfwd_stop(fw->influx);
 	fw->mqtt = NULL;
 	fw->influx = NULL;
+	for (size_t i = 0; i < fw->nnotifiers; i++) {
+		notifier_stop(fw->notifiers[i]);
+		fw->notifiers[i] = NULL;
+	}
+	fw->nnotifiers = 0;
+}
+
+/* An acknowledgement from MQTT, carried out by the core thread. */
+static int
+core_ack_cb(void *arg, const char *target, const char *by, const char *note, char *reply,
+    size_t len)
+{
+	return core_ack(arg, target, by, note, reply, len);
+}
+
+/* The control socket's commands, carried out by the core thread. */
+static int
+ctl_ack(void *arg, const char *target, const char *by, const char *note, char *reply, size_t len)
+{
+	int rc = core_ack(arg, target, by, note, reply, len);
+
+	return rc < 0 ? rc : 0;
+}
+
+static int
+ctl_maintenance(void *arg, const char *device, bool on, int64_t for_ms, const char *by,
+    char *reply, size_t len)
+{
+	int rc = core_maintenance(arg, device, on, for_ms, by, reply, len);
+
+	return rc < 0 ? rc : 0;
 }
 
 /* SIGHUP: load the file again; swap only a configuration without errors. */
 static struct conf *
-reload(struct conf *old, struct queue *q, struct bus ***buses, struct core *core,
-    struct forwarders *fw)
+reload(struct conf *old, struct queue *q, struct maint *maint, struct bus ***buses,
+    struct core *core, struct forwarders *fw)
 {
+	char reply[256];
 	struct conf *conf = load(old->path, true);
 	struct bus **nb;
 
@@ -242,9 +309,12 @@ reload(struct conf *old, struct queue *q, struct bus ***buses, struct core *core
 	stop_buses(old, *buses);
 	free(*buses);
 	*buses = nb;
-	if (start_buses(conf, q, nb) != 0)
+	if (start_buses(conf, q, maint, nb) != 0)
 		log_err("reload: not every bus could be started");
+	if (core_reconfigure(core, conf, reply, sizeof(reply)) < 0)
+		log_err("reload: %s", reply);
 	update_forwarders(conf, old, fw);
+	restart_notifiers(conf, fw, core);
 	set_cursors(core, fw);
 	log_notice("reload: %s loaded: %zu buses, %zu devices", conf->path, conf->nbuses, conf->ndevices);
 	conf_free(old);
@@ -254,7 +324,8 @@ reload(struct conf *old, struct queue *q, struct bus ***buses, struct core *core
 static int
 run(struct conf *conf)
 {
-	struct forwarders fw = { NULL, NULL, NULL, NULL };
+	struct forwarders fw = { 0 };
+	struct maint *maint = NULL;
 	struct store *st;
 	struct queue *q;
 	struct core *core;
@@ -271,6 +342,10 @@ run(struct conf *conf)
 		return 1;
 	}
 	struct wake *wakes[2] = { fw.mqtt_wake, fw.influx_wake };
+	if (maint_new(&maint) != 0) {
+		log_err("out of memory");
+		return 1;
+	}
 
 	rc = store_open(conf->store.path, STORE_READ_WRITE, &st);
 	if (rc != 0) {
@@ -279,7 +354,9 @@ run(struct conf *conf)
 	}
 	rc = queue_new(QUEUE_CAPACITY, &q);
 	struct core_params cp = {
+		.conf = conf,
 		.station = conf->station.id,
+		.maint = maint,
 		.retention_ms = conf->store.retention_ms,
 		.commit_interval_ms = conf->store.commit_interval_ms,
 		.max_size_bytes = conf->store.max_size_bytes,
@@ -294,10 +371,12 @@ run(struct conf *conf)
 		queue_free(q);
 		return 1;
 	}
+	fw.mqtt_cmds = (struct mqttfwd_cmds){ core, core_ack_cb };
 	update_forwarders(conf, NULL, &fw);
+	restart_notifiers(conf, &fw, core);
 	set_cursors(core, &fw);
 	buses = calloc(conf->nbuses ? conf->nbuses : 1, sizeof(*buses));
-	if (buses == NULL || start_buses(conf, q, buses) != 0) {
+	if (buses == NULL || start_buses(conf, q, maint, buses) != 0) {
 		if (buses != NULL)
 			stop_buses(conf, buses);
 		free(buses);
@@ -306,6 +385,13 @@ run(struct conf *conf)
 		queue_free(q);
 		return 1;
 	}
+	struct ctl_handlers handlers = { core, ctl_ack, ctl_maintenance };
+	struct ctl *ctl = NULL;
+	char ctl_err[256];
+	if (ctl_start(conf->control_socket, conf->station.id, &handlers, &ctl, ctl_err,
+	    sizeof(ctl_err)) != 0)
+		log_err("control socket: %s; `lakewatch ack` and `maintenance` cannot reach this "
+		    "daemon", ctl_err);
 	log_notice("started: station '%s', %zu buses, %zu devices, store %s%s%s",
 	    conf->station.id, conf->nbuses, conf->ndevices, conf->store.path,
 	    fw.mqtt != NULL ? ", MQTT" : "", fw.influx != NULL ? ", InfluxDB" : "");
@@ -320,12 +406,13 @@ run(struct conf *conf)
 		sig = sigtimedwait(&set, NULL, &tick);
 		if (sig == SIGHUP) {
 			log_notice("SIGHUP: reloading %s", conf->path);
-			conf = reload(conf, q, &buses, core, &fw);
+			conf = reload(conf, q, maint, &buses, core, &fw);
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			log_notice("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 			break;
 		}
 	}
+	ctl_stop(ctl);
 	stop_buses(conf, buses);
 	free(buses);
 	core_get_stats(core, &stats);
@@ -338,6 +425,9 @@ run(struct conf *conf)
 	queue_free(q);
 	wake_free(fw.mqtt_wake);
 	wake_free(fw.influx_wake);
+	for (size_t i = 0; i < MAX_NOTIFIERS; i++)
+		wake_free(fw.notify_wakes[i]);
+	maint_free(maint);
 	conf_free(conf);
 	curl_global_cleanup();
 	mosquitto_lib_cleanup();

@@ -37,6 +37,8 @@
 #include "fwdstore.h"
 #include "log.h"
 #include "mqttfwd.h"
+#include "json.h"
+#include "jsonparse.h"
 #include "mqttmsg.h"
 #include "secret.h"
 #include "store.h"
@@ -50,6 +52,15 @@
 #define MQTTFWD_REMIND_MS	(10 * 60 * 1000)	/* a lasting failure is logged again this often */
 #define MQTTFWD_DRAIN_MS	2000		/* at stop: wait this long for outstanding PUBACKs */
 #define MQTTFWD_BYE_MS		1000		/* at stop: wait this long for `offline` to go out */
+#define MQTTFWD_CMDS		8		/* commands waiting to be carried out */
+#define MQTTFWD_CMD_MAX		2048		/* bytes of a command */
+
+/* A command that arrived, carried out after the network round that brought it. */
+struct mqtt_cmd {
+	char	 alert[STORE_ALERT_ID_MAX];
+	char	 by[STORE_WHO_MAX];
+	char	 note[STORE_TEXT_MAX];
+};
 
 enum link_state {
 	LINK_DOWN,		/* no connection; next attempt at next_attempt_ms */
@@ -62,8 +73,10 @@ struct mqttfwd {
 	char			 station[LW_NAME_MAX];
 	char			 store_path[CONF_PATH_MAX];
 	struct wake		*journal;	/* borrowed */
+	const struct mqttfwd_cmds *cmds;	/* borrowed, may be NULL */
 	struct wake		*stop_wake;	/* owned */
 	atomic_bool		 stop;
+	bool			 draining;	/* stopping, but still sending what is stored */
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;		/* guards stats */
 	struct fwd_stats	 stats;
@@ -81,12 +94,18 @@ struct mqttfwd {
 	int64_t			 last_progress_ms;	/* outstanding messages last moved */
 	int64_t			 sent_seq;		/* last reading handed to libmosquitto */
 	int64_t			 persisted_seq;
+	int64_t			 sent_ev_seq;		/* the same for alert events */
+	int64_t			 persisted_ev_seq;
 	int64_t			 persisted_ms;
 	int64_t			 next_misc_ms;
 	int			 status_mid;		/* of the last status message, -1 none */
 	bool			 status_acked;
 	struct failrun		 failrun;		/* of connection attempts */
 	char			 status_topic[MQTTMSG_TOPIC_MAX];
+	char			 ack_topic[MQTTMSG_TOPIC_MAX];
+	char			 result_topic[MQTTMSG_TOPIC_MAX];
+	struct mqtt_cmd		 cmd[MQTTFWD_CMDS];
+	size_t			 ncmd;
 	char			 lib_error[200];	/* libmosquitto's last error line */
 	char			 password[512];
 	bool			 have_password;
@@ -180,6 +199,9 @@ on_connect(struct mosquitto *m, void *arg, int rc)
 	f->stats.connected = true;
 	pthread_mutex_unlock(&f->mu);
 	publish_status(f, "online");
+	if (f->cmds != NULL &&
+	    (rc = mosquitto_subscribe(f->mosq, NULL, f->ack_topic, 1)) != MOSQ_ERR_SUCCESS)
+		log_warn("mqtt: cannot subscribe to %s: %s", f->ack_topic, mosquitto_strerror(rc));
 }
 
 static void
@@ -199,6 +221,80 @@ on_disconnect(struct mosquitto *m, void *arg, int rc)
 	    f->link == LINK_UP ? "connection lost" : "cannot connect",
 	    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
 	attempt_failed(f, why);
+}
+
+/* A command on ROOT/STATION/cmd/ack: checked here, carried out by the forwarder's loop. */
+static void
+on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg)
+{
+	struct mqttfwd *f = arg;
+	struct jp_node nodes[JP_NODES_FOR(MQTTFWD_CMD_MAX)];
+	char arena[MQTTFWD_CMD_MAX + 1];
+	const char *alert, *by, *note = "", *why = NULL;
+	struct mqtt_cmd *c;
+
+	(void)m;
+	if (strcmp(msg->topic, f->ack_topic) != 0)
+		return;
+	if (msg->retain) {
+		log_warn("mqtt: ignored a retained command on %s (commands must not be retained, "
+		    "or they would be carried out again at every connect)", msg->topic);
+		return;
+	}
+	if (msg->payloadlen == 0)
+		return;		/* an empty message clears a retained one: nothing to do */
+	const char *perr = NULL;
+	if (msg->payloadlen < 0 || msg->payloadlen > MQTTFWD_CMD_MAX)
+		why = "longer than 2048 bytes";
+	else if (jp_parse(msg->payload, (size_t)msg->payloadlen, nodes,
+	    sizeof(nodes) / sizeof(nodes[0]), arena, sizeof(arena), &perr) < 0)
+		why = perr != NULL ? perr : "not JSON";
+	else if (nodes[0].type != JP_OBJECT)
+		why = "not a JSON object";
+	else if (jp_get_string(nodes, &nodes[0], "alert", &alert) != 0 || alert[0] == '\0')
+		why = "no \"alert\" string";
+	else if (jp_get_string(nodes, &nodes[0], "by", &by) != 0 || by[0] == '\0')
+		why = "no \"by\" string: say who acknowledges";
+	else if (jp_get(nodes, &nodes[0], "note") != NULL &&
+	    jp_get_string(nodes, &nodes[0], "note", &note) != 0)
+		why = "\"note\" is not a string";
+	else if (strlen(alert) >= sizeof(c->alert) || strlen(by) >= sizeof(c->by) - 5 ||
+	    strlen(note) >= sizeof(c->note))
+		why = "a field is too long";
+	else if (f->ncmd == MQTTFWD_CMDS)
+		why = "too many commands at once";
+	if (why != NULL) {
+		log_warn("mqtt: ignored a malformed command on %s: %s", msg->topic, why);
+		return;
+	}
+	c = &f->cmd[f->ncmd++];
+	snprintf(c->alert, sizeof(c->alert), "%s", alert);
+	snprintf(c->by, sizeof(c->by), "mqtt:%s", by);
+	snprintf(c->note, sizeof(c->note), "%s", note);
+}
+
+/* Carry out the commands that came, and publish each outcome. */
+static void
+run_commands(struct mqttfwd *f)
+{
+	for (size_t i = 0; i < f->ncmd; i++) {
+		const struct mqtt_cmd *c = &f->cmd[i];
+		char reply[256];
+		struct json_obj o;
+		int rc = f->cmds->ack(f->cmds->arg, c->alert, c->by, c->note, reply, sizeof(reply));
+
+		log_info("mqtt: ack '%s' by %s: %s", c->alert, c->by, reply);
+		sb_reset(&f->payload);
+		json_obj_begin(&o, &f->payload);
+		json_obj_str(&o, "cmd", "ack");
+		json_obj_str(&o, "alert", c->alert);
+		json_obj_bool(&o, "ok", rc >= 0);
+		json_obj_str(&o, "message", reply);
+		if (json_obj_end(&o) == 0 && f->mosq != NULL)
+			mosquitto_publish(f->mosq, NULL, f->result_topic, (int)f->payload.len,
+			    f->payload.data, 1, false);
+	}
+	f->ncmd = 0;
 }
 
 /* libmosquitto says why a TLS handshake failed only in its log: keep the last error. */
@@ -249,6 +345,7 @@ client_discard(struct mqttfwd *f)
 	f->mosq_connected_once = false;
 	ackring_clear(&f->ring);
 	f->sent_seq = ackring_done(&f->ring, 0);
+	f->sent_ev_seq = ackring_done(&f->ring, 1);
 	f->status_mid = -1;
 	f->link = LINK_DOWN;
 	pthread_mutex_lock(&f->mu);
@@ -307,6 +404,7 @@ client_make(struct mqttfwd *f)
 	mosquitto_disconnect_callback_set(f->mosq, on_disconnect);
 	mosquitto_publish_v5_callback_set(f->mosq, on_publish);
 	mosquitto_log_callback_set(f->mosq, on_log);
+	mosquitto_message_callback_set(f->mosq, on_message);
 
 	rc = mosquitto_will_set(f->mosq, f->status_topic, 7, "offline", c->qos > 0 ? c->qos : 1, true);
 	if (rc == MOSQ_ERR_SUCCESS && !apply_credentials(f)) {
@@ -360,13 +458,96 @@ connect_start(struct mqttfwd *f)
 	f->attempt_started_ms = now_mono_ms();
 }
 
+/* Publish one message of the alert stream; false when libmosquitto did not take it. */
+static bool
+publish_alert_msg(struct mqttfwd *f, const char *topic, bool retain, int64_t seq)
+{
+	int qos = f->cfg.qos > 0 ? f->cfg.qos : 1;	/* alerts are never fire-and-forget */
+	int mid = -1;
+	int rc = mosquitto_publish_v5(f->mosq, &mid, topic, (int)f->payload.len, f->payload.data,
+	    qos, retain, NULL);
+
+	if (rc == MOSQ_ERR_SUCCESS || rc == MOSQ_ERR_NO_CONN) {
+		ackring_push(&f->ring, mid, 1, seq);
+		return true;
+	}
+	if (rc == MOSQ_ERR_NOMEM)
+		return false;
+	log_warn("mqtt: alert event %lld cannot be published on %s: %s", (long long)seq, topic,
+	    mosquitto_strerror(rc));
+	ackring_push(&f->ring, -1, 1, seq);
+	ackring_ack(&f->ring, -1);
+	return true;
+}
+
+/* The current state of every alert of the event's point (or device), for its retained topic. */
+static size_t
+alert_states(struct mqttfwd *f, const struct store_alert_event *e, struct store_alert *out)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < ALERT_NKINDS; k++) {
+		char id[STORE_ALERT_ID_MAX];
+
+		if ((k == ALERT_COMM) != (e->point[0] == '\0'))
+			continue;
+		if (store_alert_id(id, sizeof(id), e->device, e->point, (enum alert_kind)k) == 0 &&
+		    store_alert_get(f->st, id, &out[n]) == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Alert events after sent_ev_seq, before any backlog of readings: for each,
+ * the retained state of its point, then the event.  Each takes two places
+ * in flight.
+ */
+static void
+publish_events(struct mqttfwd *f)
+{
+	struct store_alert_event ev[16];
+	struct store_alert states[ALERT_NKINDS];
+	char topic[MQTTMSG_TOPIC_MAX];
+
+	while (f->link == LINK_UP && f->ring.cap - ackring_count(&f->ring) >= 2 &&
+	    (f->draining || !atomic_load(&f->stop))) {
+		size_t room = (f->ring.cap - ackring_count(&f->ring)) / 2;
+		int n = store_alert_read_after(f->st, f->sent_ev_seq, ev,
+		    room < 16 ? room : 16);
+
+		if (n < 0)
+			log_warn("mqtt: reading the alert journal: %s", store_errmsg(f->st));
+		if (n <= 0)
+			return;
+		for (int i = 0; i < n; i++) {
+			const struct store_alert_event *e = &ev[i];
+			size_t ns = alert_states(f, e, states);
+
+			sb_reset(&f->payload);
+			if (mqttmsg_alert_topic(topic, sizeof(topic), f->cfg.topic_root, e->station,
+			    e->device, e->point) == 0 &&
+			    mqttmsg_alert_payload(&f->payload, e->device, e->point, states, ns) == 0 &&
+			    !publish_alert_msg(f, topic, true, e->seq))
+				return;
+			sb_reset(&f->payload);
+			if (mqttmsg_events_topic(topic, sizeof(topic), f->cfg.topic_root, e->station) == 0 &&
+			    mqttmsg_event_payload(&f->payload, e) == 0 &&
+			    !publish_alert_msg(f, topic, false, e->seq))
+				return;
+			f->sent_ev_seq = e->seq;
+		}
+	}
+}
+
 /* Hand readings after sent_seq to libmosquitto while there is room in flight. */
 static void
 publish_backlog(struct mqttfwd *f)
 {
 	char topic[MQTTMSG_TOPIC_MAX];
 
-	while (f->link == LINK_UP && !ackring_full(&f->ring) && !atomic_load(&f->stop)) {
+	while (f->link == LINK_UP && !ackring_full(&f->ring) &&
+	    (f->draining || !atomic_load(&f->stop))) {
 		size_t room = f->ring.cap - ackring_count(&f->ring);
 		int n = store_read_after(f->st, f->sent_seq, f->rows,
 		    room < MQTTFWD_READ_ROWS ? room : MQTTFWD_READ_ROWS);
@@ -418,19 +599,23 @@ publish_backlog(struct mqttfwd *f)
 	}
 }
 
-/* Write the cursor when it moved, at most every MQTTFWD_PERSIST_MS unless forced. */
+/* Write the cursors when they moved, at most every MQTTFWD_PERSIST_MS unless forced. */
 static void
 persist_cursor(struct mqttfwd *f, bool force)
 {
-	int64_t done = ackring_done(&f->ring, 0), now = now_mono_ms();
+	int64_t done = ackring_done(&f->ring, 0), done_ev = ackring_done(&f->ring, 1);
+	int64_t now = now_mono_ms();
 
-	if (done <= f->persisted_seq || (!force && now - f->persisted_ms < MQTTFWD_PERSIST_MS))
+	if ((done <= f->persisted_seq && done_ev <= f->persisted_ev_seq) ||
+	    (!force && now - f->persisted_ms < MQTTFWD_PERSIST_MS))
 		return;
-	if (store_cursor_set(f->st, MQTTFWD_CURSOR, done) != 0) {
+	if (done > f->persisted_seq && store_cursor_set(f->st, MQTTFWD_CURSOR, done) == 0)
+		f->persisted_seq = done;
+	if (done_ev > f->persisted_ev_seq &&
+	    store_cursor_set(f->st, MQTTFWD_EVENTS_CURSOR, done_ev) == 0)
+		f->persisted_ev_seq = done_ev;
+	if (f->persisted_seq < done || f->persisted_ev_seq < done_ev)
 		log_warn("mqtt: saving the cursor: %s", store_errmsg(f->st));
-		return;
-	}
-	f->persisted_seq = done;
 	f->persisted_ms = now;
 }
 
@@ -527,7 +712,8 @@ sleep_ms(const struct mqttfwd *f)
 		t = f->next_attempt_ms - now;
 	else if (f->link == LINK_CONNECTING)
 		t = f->attempt_started_ms + f->cfg.connect_timeout_ms - now + 1;
-	if (f->persisted_seq < ackring_done(&f->ring, 0) && t > MQTTFWD_PERSIST_MS)
+	if ((f->persisted_seq < ackring_done(&f->ring, 0) ||
+	    f->persisted_ev_seq < ackring_done(&f->ring, 1)) && t > MQTTFWD_PERSIST_MS)
 		t = MQTTFWD_PERSIST_MS;
 	return t < 0 ? 0 : t;
 }
@@ -538,8 +724,16 @@ shut_down(struct mqttfwd *f)
 {
 	int64_t until = now_mono_ms() + MQTTFWD_DRAIN_MS;
 
-	while (f->link == LINK_UP && ackring_count(&f->ring) > 0 && now_mono_ms() < until)
+	/* What the core committed last is sent too, as long as the broker keeps up. */
+	f->draining = true;
+	do {
+		publish_events(f);
+		publish_backlog(f);
+		if (ackring_count(&f->ring) == 0)
+			break;
 		network_round(f, 50);
+	} while (f->link == LINK_UP && now_mono_ms() < until);
+	f->draining = false;
 	persist_cursor(f, true);
 	if (f->link == LINK_UP) {
 		publish_status(f, "offline");
@@ -558,15 +752,19 @@ shut_down(struct mqttfwd *f)
 static bool
 open_store(struct mqttfwd *f)
 {
-	int64_t cursor = 0;
+	int64_t cursor = 0, ev_cursor = 0;
 
 	if (fwdstore_open(f->store_path, MQTTFWD_CURSOR, "mqtt", wake_fd(f->stop_wake), &f->stop,
 	    &f->st, &cursor) != 0)
 		return false;
-	int64_t done[ACKRING_STREAMS] = { cursor, 0 };
-	if (ackring_init(&f->ring, f->cfg.max_inflight, done) != 0)
+	if (store_cursor_get(f->st, MQTTFWD_EVENTS_CURSOR, &ev_cursor) != 0)
+		log_warn("mqtt: reading the alert cursor: %s; starting from the first event",
+		    store_errmsg(f->st));
+	int64_t done[ACKRING_STREAMS] = { cursor, ev_cursor };
+	if (ackring_init(&f->ring, f->cfg.max_inflight < 2 ? 2 : f->cfg.max_inflight, done) != 0)
 		return false;
 	f->sent_seq = f->persisted_seq = cursor;
+	f->sent_ev_seq = f->persisted_ev_seq = ev_cursor;
 	pthread_mutex_lock(&f->mu);
 	f->stats.cursor = cursor;
 	pthread_mutex_unlock(&f->mu);
@@ -585,9 +783,12 @@ mqttfwd_main(void *arg)
 		atomic_store(&f->heartbeat_ms, now_mono_ms());
 		if (f->link == LINK_DOWN && now_mono_ms() >= f->next_attempt_ms)
 			connect_start(f);
+		publish_events(f);
 		publish_backlog(f);
 		persist_cursor(f, false);
-		network_round(f, sleep_ms(f));
+		network_round(f, f->ncmd > 0 ? 0 : sleep_ms(f));
+		if (f->ncmd > 0)
+			run_commands(f);
 		supervise(f);
 	}
 	shut_down(f);
@@ -601,7 +802,8 @@ out:
 }
 
 int
-mqttfwd_start(const struct conf *conf, struct wake *journal, struct mqttfwd **ret)
+mqttfwd_start(const struct conf *conf, struct wake *journal, const struct mqttfwd_cmds *cmds,
+    struct mqttfwd **ret)
 {
 	struct mqttfwd *f = calloc(1, sizeof(*f));
 	int rc;
@@ -612,6 +814,7 @@ mqttfwd_start(const struct conf *conf, struct wake *journal, struct mqttfwd **re
 	snprintf(f->station, sizeof(f->station), "%s", conf->station.id);
 	snprintf(f->store_path, sizeof(f->store_path), "%s", conf->store.path);
 	f->journal = journal;
+	f->cmds = cmds;
 	f->status_mid = -1;
 	atomic_init(&f->stop, false);
 	failrun_init(&f->failrun, MQTTFWD_REMIND_MS);
@@ -620,6 +823,12 @@ mqttfwd_start(const struct conf *conf, struct wake *journal, struct mqttfwd **re
 	sb_init(&f->payload);
 	rc = mqttmsg_status_topic(f->status_topic, sizeof(f->status_topic), f->cfg.topic_root,
 	    f->station);
+	if (rc == 0)
+		rc = mqttmsg_cmd_topic(f->ack_topic, sizeof(f->ack_topic), f->cfg.topic_root,
+		    f->station, "ack");
+	if (rc == 0)
+		rc = mqttmsg_cmd_topic(f->result_topic, sizeof(f->result_topic), f->cfg.topic_root,
+		    f->station, "result");
 	f->rows = calloc(MQTTFWD_READ_ROWS, sizeof(*f->rows));
 	if (rc == 0 && f->rows == NULL)
 		rc = -ENOMEM;

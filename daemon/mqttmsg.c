@@ -8,7 +8,6 @@
 
 #include "json.h"
 #include "mqttmsg.h"
-#include "timefmt.h"
 
 /* One topic level made of a name: not empty, no separator, no wildcard. */
 static bool
@@ -48,35 +47,138 @@ mqttmsg_status_topic(char *buf, size_t len, const char *root, const char *statio
 int
 mqttmsg_reading_payload(struct strbuf *out, const struct lw_reading *r)
 {
-	size_t mark = out->len;
-	char when[32];
 	const char *quality = lw_quality_name(r->quality);
-	int rc;
+	struct json_obj o;
 
-	if (quality == NULL || timefmt_iso8601(r->time_ms, when, sizeof(when)) < 0)
+	if (quality == NULL)
 		return -EINVAL;
-	rc = sb_appends(out, "{\"time\":\"");
-	if (rc == 0)
-		rc = sb_appends(out, when);
-	if (rc == 0)
-		rc = sb_appends(out, "\",\"value\":");
-	if (rc == 0) {
-		if (r->has_value && isfinite(r->value))
-			rc = json_number(out, r->value);
+	json_obj_begin(&o, out);
+	json_obj_time(&o, "time", r->time_ms);
+	json_obj_num(&o, "value", r->has_value, r->value);
+	json_obj_str(&o, "unit", r->unit);
+	json_obj_str(&o, "quality", quality);
+	return json_obj_end(&o);
+}
+
+int
+mqttmsg_cmd_topic(char *buf, size_t len, const char *root, const char *station, const char *what)
+{
+	return topic(buf, len, root, station, "cmd", what);
+}
+
+int
+mqttmsg_events_topic(char *buf, size_t len, const char *root, const char *station)
+{
+	return topic(buf, len, root, station, "events", NULL);
+}
+
+int
+mqttmsg_event_payload(struct strbuf *out, const struct store_alert_event *e)
+{
+	struct json_obj o;
+
+	if (alert_kind_name(e->kind) == NULL || alert_severity_name(e->to) == NULL ||
+	    alert_severity_name(e->from) == NULL || alert_transition_name(e->transition) == NULL)
+		return -EINVAL;
+	json_obj_begin(&o, out);
+	json_obj_time(&o, "time", e->time_ms);
+	json_obj_str(&o, "station", e->station);
+	json_obj_str(&o, "alert", e->id);
+	json_obj_str(&o, "device", e->device);
+	json_obj_str(&o, "point", e->point[0] != '\0' ? e->point : NULL);
+	json_obj_str(&o, "kind", alert_kind_name(e->kind));
+	json_obj_str(&o, "transition", alert_transition_name(e->transition));
+	json_obj_str(&o, "severity", alert_severity_name(e->to));
+	json_obj_str(&o, "previous", alert_severity_name(e->from));
+	json_obj_num(&o, "value", e->has_value, e->value);
+	json_obj_num(&o, "limit", e->has_limit, e->limit);
+	json_obj_str(&o, "message", e->message);
+	if (e->transition == ALERT_ACKNOWLEDGED) {
+		json_obj_str(&o, "by", e->by);
+		json_obj_str(&o, "note", e->note);
+	}
+	return json_obj_end(&o);
+}
+
+int
+mqttmsg_alert_topic(char *buf, size_t len, const char *root, const char *station,
+    const char *device, const char *point)
+{
+	int n;
+
+	if (!level_ok(station) || !level_ok(device) || (point[0] != '\0' && !level_ok(point)))
+		return -EINVAL;
+	if (point[0] == '\0')
+		n = snprintf(buf, len, "%s/%s/alerts/%s", root, station, device);
+	else
+		n = snprintf(buf, len, "%s/%s/alerts/%s/%s", root, station, device, point);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Worse first: critical, warning, unknown, ok. */
+static int
+rank(enum alert_severity s)
+{
+	switch (s) {
+	case ALERT_CRITICAL: return 3;
+	case ALERT_WARNING: return 2;
+	case ALERT_UNKNOWN: return 1;
+	case ALERT_OK: return 0;
+	}
+	return 0;
+}
+
+int
+mqttmsg_alert_payload(struct strbuf *out, const char *device, const char *point,
+    const struct store_alert *alerts, size_t n)
+{
+	enum alert_severity worst = ALERT_OK;
+	struct strbuf list;
+	struct json_obj o;
+	int rc = 0;
+
+	sb_init(&list);
+	rc = sb_appendc(&list, '[');
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct store_alert *a = &alerts[i];
+		struct json_obj e;
+
+		if (alert_severity_name(a->severity) == NULL || alert_kind_name(a->kind) == NULL) {
+			rc = -EINVAL;
+			break;
+		}
+		if (rank(a->severity) > rank(worst))
+			worst = a->severity;
+		if (i > 0)
+			rc = sb_appendc(&list, ',');
+		json_obj_begin(&e, &list);
+		json_obj_str(&e, "alert", a->id);
+		json_obj_str(&e, "kind", alert_kind_name(a->kind));
+		json_obj_str(&e, "severity", alert_severity_name(a->severity));
+		json_obj_time(&e, "since", a->since_ms);
+		json_obj_num(&e, "value", a->has_value, a->value);
+		json_obj_num(&e, "limit", a->has_limit, a->limit);
+		json_obj_str(&e, "message", a->message);
+		json_obj_bool(&e, "acknowledged", a->acked);
+		json_obj_str(&e, "acknowledged_by", a->acked ? a->acked_by : NULL);
+		if (a->acked)
+			json_obj_time(&e, "acknowledged_at", a->acked_ms);
 		else
-			rc = sb_appends(out, "null");
+			json_obj_str(&e, "acknowledged_at", NULL);
+		json_obj_str(&e, "note", a->acked ? a->note : NULL);
+		if (rc == 0)
+			rc = json_obj_end(&e);
 	}
 	if (rc == 0)
-		rc = sb_appends(out, ",\"unit\":");
-	if (rc == 0)
-		rc = json_string(out, r->unit);
-	if (rc == 0)
-		rc = sb_appends(out, ",\"quality\":\"");
-	if (rc == 0)
-		rc = sb_appends(out, quality);
-	if (rc == 0)
-		rc = sb_appends(out, "\"}");
-	if (rc != 0)
-		sb_truncate(out, mark);
+		rc = sb_appendc(&list, ']');
+	if (rc == 0) {
+		json_obj_begin(&o, out);
+		json_obj_str(&o, "device", device);
+		json_obj_str(&o, "point", point[0] != '\0' ? point : NULL);
+		json_obj_str(&o, "severity", alert_severity_name(worst));
+		json_obj_raw(&o, "alerts", list.data, list.len);
+		rc = json_obj_end(&o);
+	}
+	sb_free(&list);
 	return rc;
 }

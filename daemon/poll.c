@@ -299,7 +299,7 @@ plan_device(const struct conf_device *dev, struct plan_block *blocks)
 /* A reading per point of dev from the registers one poll read (none: all missing). */
 static void
 fill_readings(const struct conf_device *dev, const struct sample_regs *regs, int64_t now_ms,
-    struct lw_reading *out)
+    bool maintenance, struct lw_reading *out)
 {
 	const struct drv_model *m = dev->model;
 
@@ -312,13 +312,13 @@ fill_readings(const struct conf_device *dev, const struct sample_regs *regs, int
 		snprintf(r->device, sizeof(r->device), "%s", dev->name);
 		snprintf(r->point, sizeof(r->point), "%s", p->name);
 		snprintf(r->unit, sizeof(r->unit), "%s", p->unit);
-		sample_eval(p, dev->adjust ? &dev->adjust[i] : NULL, regs, dev->maintenance, r);
+		sample_eval(p, dev->adjust ? &dev->adjust[i] : NULL, regs, maintenance, r);
 	}
 }
 
 int
 poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *dev,
-    int64_t now_ms, struct lw_reading *out, struct poll_result *res)
+    int64_t now_ms, bool maintenance, struct lw_reading *out, struct poll_result *res)
 {
 	const struct conf_bus *bus = &conf->buses[dev->bus];
 	const struct drv_model *m = dev->model;
@@ -392,7 +392,7 @@ poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *de
 	res->last_errno = last_err;
 
 	struct sample_regs regs = { blocks, datap, ok, (size_t)nblocks };
-	fill_readings(dev, &regs, now_ms, out);
+	fill_readings(dev, &regs, now_ms, maintenance, out);
 	return last_err ? -last_err : 0;
 }
 
@@ -401,5 +401,5 @@ poll_unreachable(const struct conf_device *dev, int64_t now_ms, struct lw_readin
 {
 	struct sample_regs none = { NULL, NULL, NULL, 0 };
 
-	fill_readings(dev, &none, now_ms, out);
+	fill_readings(dev, &none, now_ms, false, out);
 }

@@ -9,6 +9,7 @@
 #define LW_POLL_H
 
 #include <modbus.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,12 +31,13 @@ int	 poll_open_bus(const struct conf_bus *, modbus_t **ret, char *err, size_t er
 
 /*
  * Poll dev once.  out must hold dev->model->npoints readings; each is filled
- * (time now_ms, names, unit, value, quality).  Returns 0 when every block was
+ * (time now_ms, names, unit, value, quality; maintenance when the device is
+ * in maintenance and answered).  Returns 0 when every block was
  * read, -errno of the last failure otherwise (the readings are then filled
  * all the same, missing where their registers were not read).
  */
 int	 poll_device(modbus_t *, const struct conf *, const struct conf_device *,
-	     int64_t now_ms, struct lw_reading *out, struct poll_result *res);
+	     int64_t now_ms, bool maintenance, struct lw_reading *out, struct poll_result *res);
 
 /*
  * The readings of a device that could not be polled because its bus could

@@ -20,6 +20,7 @@ struct queue {
 	size_t			 head;		/* next to take */
 	size_t			 len;
 	bool			 closed;
+	bool			 woken;		/* queue_wake() since the last pop */
 	uint64_t		 dropped;
 };
 
@@ -92,7 +93,7 @@ queue_pop(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_
 	size_t n = 0;
 
 	pthread_mutex_lock(&q->mu);
-	while (q->len == 0 && !q->closed) {
+	while (q->len == 0 && !q->closed && !q->woken) {
 		if (deadline_ms < 0) {
 			pthread_cond_wait(&q->cv, &q->mu);
 			continue;
@@ -102,6 +103,7 @@ queue_pop(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_
 		if (pthread_cond_timedwait(&q->cv, &q->mu, &ts) == ETIMEDOUT)
 			break;
 	}
+	q->woken = false;
 	while (n < max && q->len > 0) {
 		out[n++] = q->ring[q->head];
 		q->head = (q->head + 1) % q->capacity;
@@ -109,6 +111,15 @@ queue_pop(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_
 	}
 	pthread_mutex_unlock(&q->mu);
 	return n;
+}
+
+void
+queue_wake(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->woken = true;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
 }
 
 void

@@ -29,6 +29,9 @@ size_t	 queue_push(struct queue *, const struct lw_reading *, size_t n);
  */
 size_t	 queue_pop(struct queue *, struct lw_reading *out, size_t max, int64_t deadline_ms);
 
+/* Wake the consumer once: a pop waiting now (or the next one) returns at once. */
+void	 queue_wake(struct queue *);
+
 /* Wake the consumer for good: later pops return what is left, then 0. */
 void	 queue_close(struct queue *);
 int	 queue_closed(struct queue *);

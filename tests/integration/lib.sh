@@ -129,6 +129,10 @@ stop_pid() {
 # 5 s for a lock the daemon holds.
 sql() { sqlite3 -csv -bail -cmd ".timeout 5000" "$1" "$2"; }
 
+# sql_plain DB QUERY: the same in the shell's list mode: columns joined by '|',
+# nothing quoted (for text with spaces, commas or quotes).
+sql_plain() { sqlite3 -bail -cmd ".timeout 5000" "$1" "$2"; }
+
 # ---------------------------------------------------------------------------
 # Real peers: mosquitto, influxd and VictoriaMetrics.
 #

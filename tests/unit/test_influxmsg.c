@@ -2,6 +2,7 @@
 /* Unit tests for the readings' line protocol (SPEC "InfluxDB" schema). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "influxmsg.h"
@@ -47,6 +48,45 @@ main(void)
 	CHECK_EQ_INT(0, (int)sb.len, "and nothing is written");
 	bad = (struct lw_reading){ 5, "sonde", "ph", "[pH]", 1, true, (enum lw_quality)7 };
 	CHECK_EQ_INT(-EINVAL, influxmsg_reading(&sb, "pp-06", &bad, &why), "an unknown quality");
+
+	struct store_alert_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.time_ms = 1763941516123;
+	snprintf(e.station, sizeof(e.station), "pp-06");
+	snprintf(e.id, sizeof(e.id), "sonde.ph/value");
+	snprintf(e.device, sizeof(e.device), "sonde");
+	snprintf(e.point, sizeof(e.point), "ph");
+	e.kind = ALERT_VALUE;
+	e.from = ALERT_OK;
+	e.to = ALERT_WARNING;
+	e.transition = ALERT_RAISED;
+	e.has_value = e.has_limit = true;
+	e.value = 9.31;
+	e.limit = 9;
+	snprintf(e.message, sizeof(e.message), "sonde.ph 9.31 [pH] above the warning limit 9 [pH]");
+	sb_reset(&sb);
+	CHECK_EQ_INT(0, influxmsg_alert(&sb, &e, &why), "an alert line");
+	CHECK_EQ_STR("alert,device=sonde,point=ph,severity=warning,station=pp-06 alert=\"sonde.ph/value\","
+	    "kind=\"value\",transition=\"raised\",previous=\"ok\",value=9.31,limit=9,"
+	    "message=\"sonde.ph 9.31 [pH] above the warning limit 9 [pH]\" 1763941516123\n", sb.data,
+	    "tags station, device, point, severity; the transition in fields");
+	e.point[0] = '\0';
+	e.kind = ALERT_COMM;
+	e.transition = ALERT_ACKNOWLEDGED;
+	e.from = ALERT_WARNING;
+	e.has_value = e.has_limit = false;
+	snprintf(e.id, sizeof(e.id), "sonde/comm");
+	snprintf(e.message, sizeof(e.message), "acknowledged");
+	snprintf(e.by, sizeof(e.by), "maria");
+	snprintf(e.note, sizeof(e.note), "on my way");
+	sb_reset(&sb);
+	CHECK_EQ_INT(0, influxmsg_alert(&sb, &e, &why), "an acknowledgement of a device's alert");
+	CHECK_EQ_STR("alert,device=sonde,severity=warning,station=pp-06 alert=\"sonde/comm\","
+	    "kind=\"comm\",transition=\"acknowledged\",previous=\"warning\",message=\"acknowledged\","
+	    "by=\"maria\",note=\"on my way\" 1763941516123\n", sb.data, "no point tag, who and why");
+	e.to = (enum alert_severity)8;
+	CHECK_EQ_INT(-EINVAL, influxmsg_alert(&sb, &e, &why), "an unknown severity");
 	sb_free(&sb);
 	return tap_done();
 }
