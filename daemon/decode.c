@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "numfmt.h"
 
 #define MAX_REGS	4
 
@@ -108,7 +109,7 @@ decode_number(uint64_t bits, enum mb_type type)
 	case MB_F32:
 		w32 = (uint32_t)(bits & 0xFFFFFFFF);
 		memcpy(&f, &w32, sizeof(f));
-		return (double)f;
+		return numfmt_float_value(f);
 	case MB_U64:
 		return (double)bits;
 	case MB_I64:

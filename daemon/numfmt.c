@@ -108,3 +108,28 @@ numfmt_strtod(const char *s, char **end, int *err)
 	uselocale(saved);
 	return v;
 }
+
+double
+numfmt_float_value(float f)
+{
+	char tmp[32];
+	locale_t saved;
+	double v = (double)f;
+
+	if (!isfinite(f))
+		return v;
+	pthread_once(&c_once, make_c_locale);
+	if (c_locale == (locale_t)0)
+		return v;
+	saved = uselocale(c_locale);
+	/* 9 significant digits always read back a float; fewer often do. */
+	for (int prec = 1; prec <= 9; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, (double)f);
+		if (strtof(tmp, NULL) == f) {
+			v = strtod(tmp, NULL);
+			break;
+		}
+	}
+	uselocale(saved);
+	return v;
+}

@@ -31,6 +31,14 @@
 int	 numfmt_double(char *buf, size_t len, double v);
 
 /*
+ * The double a float stands for: the shortest decimal that reads back as the
+ * same float, as a double.  A sensor that sends 9.2 as an IEEE 754 single
+ * means 9.2, not 9.19999980926513671875, its exact value; this is what every
+ * output then shows.  NaN and the infinities stay what they are.
+ */
+double	 numfmt_float_value(float f);
+
+/*
  * strtod(s, end) in the C locale whatever the process's (a decimal point,
  * never a comma).  errno as strtod's; -ENOMEM in *err (NULL allowed) when
  * no C locale could be made, which returns 0.

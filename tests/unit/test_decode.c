@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "numfmt.h"
 #include "regtype.h"
 #include "tap.h"
 
@@ -158,9 +159,11 @@ static const struct {
 	{ MB_F32, 0x418D0000, 17.625 },
 	{ MB_F32, 0xC18D0000, -17.625 },
 	{ MB_F32, 0x3F800000, 1.0 },
-	{ MB_F32, 0x3DCCCCCD, 0.100000001490116119384765625 },
-	{ MB_F32, 0x00000001, 0x1p-149 },	/* smallest subnormal */
-	{ MB_F32, 0x7F7FFFFF, 0x1.fffffep127 },	/* FLT_MAX */
+	/* A float stands for its shortest decimal: 0.1, not 0.100000001490116119384765625. */
+	{ MB_F32, 0x3DCCCCCD, 0.1 },
+	{ MB_F32, 0x41133333, 9.2 },		/* a pH of 9.2 */
+	{ MB_F32, 0x00000001, 1e-45 },		/* smallest subnormal, 0x1p-149 */
+	{ MB_F32, 0x7F7FFFFF, 3.4028235e38 },	/* FLT_MAX, 0x1.fffffep127 */
 	{ MB_F32, 0x7F800000, INFINITY },
 	{ MB_F32, 0xFF800000, -INFINITY },
 	{ MB_F32, 0x7FC00000, NAN },
@@ -533,7 +536,7 @@ test_round_trips(void)
 
 				/* What the type can hold: the value itself, or clamped. */
 				if (type == MB_F32)
-					want = (double)(float)v;
+					want = numfmt_float_value((float)v);
 				else if (mb_type_is_float(type))
 					want = v;
 				else

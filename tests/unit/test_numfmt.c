@@ -345,9 +345,43 @@ test_locale(void)
 	run_threads(name, "'.' under a thread locale with a decimal comma, 4 threads at once");
 }
 
+/* A float stands for its shortest decimal, which reads back as the same float. */
+static void
+test_float_value(void)
+{
+	static const struct {
+		float f;
+		double want;
+	} cases[] = {
+		{ 9.2f, 9.2 }, { 0.1f, 0.1 }, { 17.625f, 17.625 }, { -0.5f, -0.5 },
+		{ 41325.375f, 41325.375 }, { 1e-45f, 1e-45 }, { 3.4028235e38f, 3.4028235e38 },
+		{ 16.4f, 16.4 }, { 0.0f, 0.0 },
+	};
+	uint64_t seed = 0x243f6a8885a308d3ULL;
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_EQ_DBL(cases[i].want, numfmt_float_value(cases[i].f), 0, "float %.9g",
+		    (double)cases[i].f);
+	CHECK(signbit(numfmt_float_value(-0.0f)), "-0 keeps its sign");
+	CHECK(isnan(numfmt_float_value(NAN)), "NaN stays NaN");
+	CHECK(isinf(numfmt_float_value(-INFINITY)) && numfmt_float_value(-INFINITY) < 0,
+	    "-Inf stays -Inf");
+	for (int i = 0; i < 100000; i++) {
+		uint32_t bits = (uint32_t)tap_rand(&seed);
+		float f;
+
+		memcpy(&f, &bits, sizeof(f));
+		if (isfinite(f) && (float)numfmt_float_value(f) != f)
+			bad++;
+	}
+	CHECK_EQ_INT(0, bad, "100000 random floats read back as themselves");
+}
+
 int
 main(void)
 {
+	test_float_value();
 	test_known();
 	test_errors();
 	test_random();
