@@ -2,8 +2,8 @@
 # make demo: a simulated Lake Poopó station, end to end.
 #   lakewatch-sim serves a multiparameter sonde and a level sensor on an
 #   RS-485 line (a socat pseudo-terminal pair) and a turbidity probe on Modbus
-#   TCP; lakewatchd polls them into its store; every few seconds the latest
-#   readings are shown.  Ctrl-C stops everything.  With a number of seconds
+#   TCP; lakewatchd polls them into its store and judges an alert rule; every
+#   few seconds the latest readings and the active alerts are shown.  Ctrl-C stops everything.  With a number of seconds
 #   as argument (make demo DEMO_SECONDS=20) it stops by itself and exits 0.
 set -u
 seconds=${1:-0}
@@ -41,6 +41,9 @@ devices = (
 );
 store = { path = "$dir/lakewatch.db"; commit_interval = "200ms"; };
 control = { socket = "$dir/control.sock"; };
+# A demonstration limit below the lake's usual pH of about 8.4, so an alert shows.
+alerts = ( { point = "sonde.ph"; warn_high = 8.3; crit_high = 9.2; hold = "2s"; },
+           { point = "*"; stale = "30s"; } );
 CONF
 }
 
@@ -72,6 +75,7 @@ while :; do
 		WHERE time = (SELECT max(time) FROM readings
 		              WHERE device = r.device AND point = r.point)
 		ORDER BY device, point;" 2>/dev/null || echo "(no readings yet)"
+	"$LW_BIN/lakewatch" -c "$dir/lakewatch.conf" alerts 2>/dev/null | sed 's/^/  /' 
 	if [ "$seconds" -gt 0 ] && [ $((SECONDS - start)) -ge "$seconds" ]; then
 		echo "demo: $seconds seconds done"
 		exit 0
