@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "conf_impl.h"
+#include "strbuf.h"
 
 char *
 conf_join(const char *dir, const char *rel)
@@ -545,4 +546,87 @@ conf_find_point(const struct conf *c, const char *name, const struct conf_device
 	if (ret_point != NULL)
 		*ret_point = (size_t)i;
 	return 0;
+}
+
+/* A double as its exact bits, so that -0, NaN and every digit count. */
+static int
+fp_double(struct strbuf *out, double v)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &v, sizeof(bits));
+	return sb_printf(out, "%016llx,", (unsigned long long)bits);
+}
+
+static int
+fp_model(struct strbuf *out, const struct drv_model *m)
+{
+	int rc = sb_printf(out, "model %s %zu %u %u %d %u %u %u:", m->name, m->npoints,
+	    m->max_regs_per_read, m->max_gap, m->align_even, m->turnaround_ms, m->warmup_ms,
+	    m->max_reply_ms);
+
+	for (size_t i = 0; rc == 0 && i < m->npoints; i++) {
+		const struct drv_point *p = &m->points[i];
+
+		rc = sb_printf(out, "[%s|%s|%d|%u|%d|%d|%d|%llx|", p->name, p->unit, (int)p->reg,
+		    p->addr, (int)p->type, (int)p->order, p->has_sentinel,
+		    (unsigned long long)p->sentinel);
+		if (rc == 0)
+			rc = fp_double(out, p->scale);
+		if (rc == 0)
+			rc = fp_double(out, p->offset);
+		if (rc == 0)
+			rc = fp_double(out, p->rated_min);
+		if (rc == 0)
+			rc = fp_double(out, p->rated_max);
+		for (size_t c = 0; rc == 0 && c < DRV_MAX_CHECKS; c++) {
+			const struct drv_check *k = &p->checks[c];
+
+			rc = sb_printf(out, "%d/%d/%u/%u/%u/%u/%d,", (int)k->kind, (int)k->reg, k->addr,
+			    k->shift, k->mask, k->code, (int)k->quality);
+		}
+		if (rc == 0)
+			rc = sb_appendc(out, ']');
+	}
+	return rc;
+}
+
+int
+conf_bus_fingerprint(const struct conf *c, size_t index, struct strbuf *out)
+{
+	const struct conf_bus *b = &c->buses[index];
+	int rc = sb_printf(out, "bus %s %d %s %u %c %u %u %s %u %lld %lld;", b->name, (int)b->type,
+	    b->device, b->baud, b->parity ? b->parity : '-', b->data_bits, b->stop_bits, b->host,
+	    b->port, (long long)b->timeout_ms, (long long)b->turnaround_ms);
+
+	for (size_t d = 0; rc == 0 && d < c->ndevices; d++) {
+		const struct conf_device *dev = &c->devices[d];
+
+		if (dev->bus != index)
+			continue;
+		rc = sb_printf(out, "device %s %u %lld %lld %d %d %u %u ", dev->name, dev->unit,
+		    (long long)dev->interval_ms, (long long)dev->timeout_ms, dev->enabled,
+		    dev->maintenance, dev->max_read, dev->max_gap);
+		if (rc == 0)
+			rc = fp_model(out, dev->model);
+		for (size_t p = 0; rc == 0 && dev->adjust != NULL && p < dev->model->npoints; p++) {
+			const struct sample_adjust *a = &dev->adjust[p];
+
+			rc = fp_double(out, a->cal_scale);
+			if (rc == 0)
+				rc = fp_double(out, a->cal_offset);
+			if (rc == 0)
+				rc = sb_printf(out, "%d,", a->has_plausible);
+			if (rc == 0)
+				rc = fp_double(out, a->plausible_min);
+			if (rc == 0)
+				rc = fp_double(out, a->plausible_max);
+		}
+		if (rc == 0)
+			rc = sb_appendc(out, ';');
+	}
+	/* The station's name is in every reading the bus takes. */
+	if (rc == 0)
+		rc = sb_printf(out, "station %s", c->station.id);
+	return rc;
 }

@@ -249,6 +249,16 @@ void	 conf_free(struct conf *);
 void	 conf_errors_clear(struct conf_errors *);
 
 const struct conf_device	*conf_find_device(const struct conf *, const char *name);
+
+/*
+ * Everything that decides how conf->buses[index] is polled, as one text: the
+ * bus's settings and those of every device on it, their models' register
+ * maps (a generic device's points) and adjustments.  Two configurations
+ * whose texts for a bus are equal poll it alike, so a reload can keep its
+ * thread running.  Appended to out; 0 or -ENOMEM.
+ */
+struct strbuf;
+int	 conf_bus_fingerprint(const struct conf *, size_t index, struct strbuf *out);
 const struct conf_bus		*conf_device_bus(const struct conf *, const struct conf_device *);
 
 /*

@@ -485,12 +485,14 @@ core_start(struct store *st, struct queue *q, const struct core_params *p, struc
 }
 
 void
-core_stop(struct core *c)
+core_stop(struct core *c, struct core_stats *stats)
 {
 	if (c == NULL)
 		return;
 	queue_close(c->q);
 	pthread_join(c->thread, NULL);
+	if (stats != NULL)
+		core_get_stats(c, stats);
 	if (c->nbatch > 0)
 		log_err("store: %zu readings could not be committed at shutdown", c->nbatch);
 	alerts_free(c->alerts);

@@ -60,8 +60,9 @@ int	 core_start(struct store *st, struct queue *q, const struct core_params *,
 /*
  * Close the queue, commit everything still in it, stop the thread, close the
  * store and free the core.  Readings pushed before this call are committed.
+ * The final figures go to *stats (may be NULL).
  */
-void	 core_stop(struct core *);
+void	 core_stop(struct core *, struct core_stats *stats);
 
 /*
  * Replace the cursor list (after a reload that started or stopped a

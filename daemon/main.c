@@ -21,6 +21,8 @@
 #include <mosquitto.h>
 
 #include "bus.h"
+#include "busset.h"
+#include "confref.h"
 #include "conf.h"
 #include "core.h"
 #include "ctl.h"
@@ -130,36 +132,6 @@ run_once(const struct conf *conf)
 	}
 	free(ctx);
 	return all_ok ? 0 : 1;
-}
-
-/* Start a thread for every bus that has an enabled device. */
-static int
-start_buses(const struct conf *conf, struct queue *q, struct maint *maint, struct bus **buses)
-{
-	for (size_t b = 0; b < conf->nbuses; b++) {
-		bool used = false;
-
-		for (size_t d = 0; d < conf->ndevices; d++)
-			used |= conf->devices[d].bus == b && conf->devices[d].enabled;
-		buses[b] = NULL;
-		if (!used)
-			continue;
-		int rc = bus_start(conf, b, q, maint, &buses[b]);
-		if (rc != 0) {
-			log_err("bus '%s': cannot start its thread: %s", conf->buses[b].name, strerror(-rc));
-			return rc;
-		}
-	}
-	return 0;
-}
-
-static void
-stop_buses(const struct conf *conf, struct bus **buses)
-{
-	for (size_t b = 0; b < conf->nbuses; b++) {
-		bus_stop(buses[b]);
-		buses[b] = NULL;
-	}
 }
 
 /* The forwarders, the notifiers and the wake-ups the core gives them; owned by run(). */
@@ -286,54 +258,63 @@ ctl_maintenance(void *arg, const char *device, bool on, int64_t for_ms, const ch
 	return rc < 0 ? rc : 0;
 }
 
-/* SIGHUP: load the file again; swap only a configuration without errors. */
-static struct conf *
-reload(struct conf *old, struct queue *q, struct maint *maint, struct bus ***buses,
-    struct core *core, struct forwarders *fw)
+/*
+ * SIGHUP: load the file again and swap in a configuration without errors,
+ * restarting only what changed: a bus whose settings and devices are the
+ * same keeps polling, a forwarder whose group is the same keeps its
+ * connection.  Returns the configuration now running.
+ */
+static struct confref *
+reload(struct confref *old, struct busset *buses, struct core *core, struct forwarders *fw)
 {
 	char reply[256];
-	struct conf *conf = load(old->path, true);
-	struct bus **nb;
+	struct conf *conf = load(old->conf->path, true);
+	struct confref *ref;
+	size_t kept = 0, started = 0;
 
 	if (conf == NULL) {
-		log_err("reload: %s has errors; keeping the running configuration", old->path);
+		log_err("reload: %s has errors; keeping the running configuration", old->conf->path);
 		return old;
 	}
-	nb = calloc(conf->nbuses ? conf->nbuses : 1, sizeof(*nb));
-	if (nb == NULL) {
-		conf_free(conf);
+	if ((ref = confref_new(conf)) == NULL) {
+		log_err("reload: out of memory; keeping the running configuration");
 		return old;
 	}
-	if (strcmp(conf->store.path, old->store.path) != 0 || strcmp(conf->station.id, old->station.id) != 0)
+	if (strcmp(conf->store.path, old->conf->store.path) != 0 ||
+	    strcmp(conf->station.id, old->conf->station.id) != 0)
 		log_warn("reload: a new store path or station id takes effect at the next restart");
-	stop_buses(old, *buses);
-	free(*buses);
-	*buses = nb;
-	if (start_buses(conf, q, maint, nb) != 0)
+	if (busset_apply(buses, ref, &kept, &started) != 0)
 		log_err("reload: not every bus could be started");
 	if (core_reconfigure(core, conf, reply, sizeof(reply)) < 0)
 		log_err("reload: %s", reply);
-	update_forwarders(conf, old, fw);
+	update_forwarders(conf, old->conf, fw);
 	restart_notifiers(conf, fw, core);
 	set_cursors(core, fw);
-	log_notice("reload: %s loaded: %zu buses, %zu devices", conf->path, conf->nbuses, conf->ndevices);
-	conf_free(old);
-	return conf;
+	log_notice("reload: %s loaded: %zu buses running (%zu kept polling, %zu started), "
+	    "%zu devices", conf->path, kept + started, kept, started, conf->ndevices);
+	confref_drop(old);
+	return ref;
 }
 
 static int
-run(struct conf *conf)
+run(struct conf *first)
 {
+	struct confref *cref = confref_new(first);
+	struct conf *conf = first;
+	struct busset *buses = NULL;
 	struct forwarders fw = { 0 };
 	struct maint *maint = NULL;
 	struct store *st;
 	struct queue *q;
 	struct core *core;
-	struct bus **buses;
 	struct core_stats stats;
 	sigset_t set;
 	int rc, sig;
 
+	if (cref == NULL) {
+		log_err("out of memory");
+		return 1;
+	}
 	/* Not thread-safe: before any thread starts. */
 	mosquitto_lib_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -375,14 +356,12 @@ run(struct conf *conf)
 	update_forwarders(conf, NULL, &fw);
 	restart_notifiers(conf, &fw, core);
 	set_cursors(core, &fw);
-	buses = calloc(conf->nbuses ? conf->nbuses : 1, sizeof(*buses));
-	if (buses == NULL || start_buses(conf, q, maint, buses) != 0) {
-		if (buses != NULL)
-			stop_buses(conf, buses);
-		free(buses);
-		core_stop(core);
+	if (busset_new(q, maint, &buses) != 0 || busset_apply(buses, cref, NULL, NULL) != 0) {
+		busset_free(buses);
+		core_stop(core, NULL);
 		stop_forwarders(&fw);
 		queue_free(q);
+		confref_drop(cref);
 		return 1;
 	}
 	struct ctl_handlers handlers = { core, ctl_ack, ctl_maintenance };
@@ -406,18 +385,17 @@ run(struct conf *conf)
 		sig = sigtimedwait(&set, NULL, &tick);
 		if (sig == SIGHUP) {
 			log_notice("SIGHUP: reloading %s", conf->path);
-			conf = reload(conf, q, maint, &buses, core, &fw);
+			cref = reload(cref, buses, core, &fw);
+			conf = cref->conf;
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			log_notice("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 			break;
 		}
 	}
 	ctl_stop(ctl);
-	stop_buses(conf, buses);
-	free(buses);
-	core_get_stats(core, &stats);
+	busset_free(buses);
 	/* The core commits what is queued; then the forwarders stop. */
-	core_stop(core);
+	core_stop(core, &stats);
 	stop_forwarders(&fw);
 	log_notice("stopped: %llu readings committed in %llu transactions, %llu dropped",
 	    (unsigned long long)stats.committed, (unsigned long long)stats.commits,
@@ -428,7 +406,7 @@ run(struct conf *conf)
 	for (size_t i = 0; i < MAX_NOTIFIERS; i++)
 		wake_free(fw.notify_wakes[i]);
 	maint_free(maint);
-	conf_free(conf);
+	confref_drop(cref);
 	curl_global_cleanup();
 	mosquitto_lib_cleanup();
 	return 0;
