@@ -18,6 +18,9 @@ UNITDIR    ?= /lib/systemd/system
 PKG_CONFIG ?= pkg-config
 PKGS       := libmodbus libconfig sqlite3 libmosquitto libcurl zlib
 VERSION    := 0.1.0
+# When the source was last changed (the last commit; now outside git): a
+# system clock reading earlier than this is obviously unset.
+SOURCE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g
@@ -34,7 +37,7 @@ endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DLW_VERSION='"$(VERSION)"' -iquote daemon -iquote drivers $(CPPFLAGS)
+ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DLW_VERSION='"$(VERSION)"' -DLW_SOURCE_EPOCH=$(SOURCE_EPOCH) -iquote daemon -iquote drivers $(CPPFLAGS)
 ALL_CFLAGS   = -std=c11 -pthread -MMD -MP $(WARN) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = -pthread $(SANFLAGS) $(LDFLAGS)
 ALL_LIBS     = $(PKG_LIBS) -lm $(LDLIBS)
@@ -48,6 +51,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
 SIM_OBJ  := $(SIM_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 PROGS    := $(B)/bin/lakewatchd $(B)/bin/lakewatch $(B)/bin/lakewatch-sim
+MAN_PAGES := man/lakewatch.1 man/lakewatch-sim.1 man/lakewatch.conf.5 man/lakewatchd.8
 
 .PHONY: all check check-build test demo deps fuzz fuzz-run install uninstall clean
 # Keep the objects of the test programs (make would delete them as intermediates).
@@ -120,22 +124,39 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	clang $(ALL_CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 		-o $@ $< $(LIB_SRC) $(PKG_LIBS) -lm -pthread
 
+# The programs of $(B) (made first if out of date, as `make all` makes them),
+# the man pages, the example configuration with its presets, and the systemd
+# unit with its Exec lines naming SBINDIR and SYSCONFDIR.  uninstall removes
+# exactly these, and the directories under SYSCONFDIR/lakewatch left empty.
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/lakewatch \
-		$(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/bin/lakewatchd $(DESTDIR)$(SBINDIR)/lakewatchd
 	install -m 0755 $(B)/bin/lakewatch $(B)/bin/lakewatch-sim $(DESTDIR)$(BINDIR)/
 	install -d $(DESTDIR)$(SYSCONFDIR)/lakewatch/presets
 	install -m 0644 config/lakewatch.conf $(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf.example
 	install -m 0644 config/presets/*.conf $(DESTDIR)$(SYSCONFDIR)/lakewatch/presets/
-	install -m 0644 systemd/lakewatchd.service $(DESTDIR)$(UNITDIR)/lakewatchd.service
+	sed -e '/^Exec/s|/usr/sbin/lakewatchd|$(SBINDIR)/lakewatchd|g' \
+		-e '/^Exec/s|/etc/lakewatch/|$(SYSCONFDIR)/lakewatch/|g' \
+		systemd/lakewatchd.service >$(DESTDIR)$(UNITDIR)/lakewatchd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/lakewatchd.service
+	install -m 0644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lakewatchd $(DESTDIR)$(BINDIR)/lakewatch \
 		$(DESTDIR)$(BINDIR)/lakewatch-sim \
 		$(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf.example \
-		$(DESTDIR)$(SYSCONFDIR)/lakewatch/presets/*.conf \
-		$(DESTDIR)$(UNITDIR)/lakewatchd.service
+		$(addprefix $(DESTDIR)$(SYSCONFDIR)/lakewatch/presets/,$(notdir $(wildcard config/presets/*.conf))) \
+		$(DESTDIR)$(UNITDIR)/lakewatchd.service \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_PAGES)))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_PAGES)))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(filter %.8,$(MAN_PAGES))))
+	for d in $(DESTDIR)$(SYSCONFDIR)/lakewatch/presets $(DESTDIR)$(SYSCONFDIR)/lakewatch; do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -10,11 +10,13 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bus.h"
+#include "failrun.h"
 #include "log.h"
 #include "poll.h"
 #include "sched.h"
@@ -22,6 +24,11 @@
 
 #define BUS_REOPEN_MIN_MS	1000
 #define BUS_REOPEN_MAX_MS	30000
+#define BUS_REMIND_MS		(10 * 60 * 1000)	/* a device down this long is logged again */
+
+#ifndef LW_SOURCE_EPOCH
+#define LW_SOURCE_EPOCH		1764547200		/* 2025-12-01: a floor when the build says none */
+#endif
 
 struct bus {
 	const struct conf	*conf;
@@ -41,6 +48,10 @@ struct bus {
 	int64_t			 reopen_due_ms;	/* no open attempt before this */
 	int64_t			 reopen_wait_ms;
 	unsigned		 open_failures;	/* consecutive failed opens */
+	struct failrun		*failrun;	/* per device: its run of failed polls */
+	struct bus_device_status *status;	/* per device, under mu */
+	bool			 clock_unset;	/* the last poll found it so (logged) */
+	atomic_bool		 is_open;	/* for status: ctx is open */
 };
 
 /* Sleep until the monotonic deadline or a stop request; true when asked to stop. */
@@ -91,6 +102,7 @@ bus_context(struct bus *b, int *open_err)
 			log_notice("bus '%s': open again after %u failed attempts", b->cb->name,
 			    b->open_failures);
 		b->open_failures = 0;
+		atomic_store(&b->is_open, true);
 		b->reopen_wait_ms = BUS_REOPEN_MIN_MS;
 		return b->ctx;
 	}
@@ -112,6 +124,7 @@ bus_close(struct bus *b)
 	modbus_close(b->ctx);
 	modbus_free(b->ctx);
 	b->ctx = NULL;
+	atomic_store(&b->is_open, false);
 }
 
 /* A serial adapter that was unplugged answers EIO/ENODEV until reopened. */
@@ -129,6 +142,68 @@ errtext(int e, char *buf, size_t len)
 	if (strerror_r(e, buf, len) != 0)
 		return "unknown error";
 	return buf;
+}
+
+bool
+bus_clock_unset(int64_t now_ms)
+{
+	return now_ms < (int64_t)LW_SOURCE_EPOCH * 1000;
+}
+
+/* An unset clock: flag the readings, and say so when it starts and ends. */
+static void
+check_clock(struct bus *b, const struct conf_device *dev, struct lw_reading *r)
+{
+	bool unset = dev->model->npoints > 0 && bus_clock_unset(r[0].time_ms);
+
+	if (unset != b->clock_unset) {
+		if (unset)
+			log_err("bus '%s': the system clock reads %lld s after 1970, before this "
+			    "lakewatch was made: readings are stored as suspect until it is set",
+			    b->cb->name, (long long)(r[0].time_ms / 1000));
+		else
+			log_notice("bus '%s': the system clock is set: readings are no longer flagged",
+			    b->cb->name);
+		b->clock_unset = unset;
+	}
+	if (!unset)
+		return;
+	for (size_t p = 0; p < dev->model->npoints; p++)
+		if (r[p].quality < LW_Q_SUSPECT)
+			r[p].quality = LW_Q_SUSPECT;
+}
+
+/* The device's figures after a poll. */
+static void
+record(struct bus *b, size_t i, const struct conf_device *dev, int rc,
+    const struct poll_result *res)
+{
+	struct bus_device_status *st = &b->status[i];
+	char ebuf[128];
+
+	pthread_mutex_lock(&b->mu);
+	st->last_poll_ms = b->readings[0].time_ms;
+	st->maintenance = dev->model->npoints > 0 && b->readings[0].quality == LW_Q_MAINTENANCE;
+	st->failures = b->sched[i].failures;
+	st->transactions = res->transactions;
+	st->latency_ms = res->latency_ms;
+	st->polls++;
+	st->transactions_total += res->transactions;
+	st->bytes += res->bytes;
+	st->latency_total_ms += res->latency_ms;
+	if (rc == 0) {
+		st->last_good_ms = st->last_poll_ms;
+	} else {
+		st->failed_polls++;
+		switch (poll_failure_kind(-rc)) {
+		case POLL_FAIL_TIMEOUT: st->timeouts++; break;
+		case POLL_FAIL_EXCEPTION: st->exceptions++; break;
+		case POLL_FAIL_FRAME: st->frame_errors++; break;
+		case POLL_FAIL_LINK: st->link_errors++; break;
+		}
+		snprintf(st->last_error, sizeof(st->last_error), "%s", errtext(-rc, ebuf, sizeof(ebuf)));
+	}
+	pthread_mutex_unlock(&b->mu);
 }
 
 static void *
@@ -166,16 +241,37 @@ bus_main(void *arg)
 			poll_unreachable(dev, now_wall_ms(), b->readings);
 			rc = open_err;
 		}
+		if (ctx == NULL)
+			memset(&res, 0, sizeof(res));
+		check_clock(b, dev, b->readings);
 		size_t dropped = queue_push(b->q, b->readings, dev->model->npoints);
 
 		if (dropped > 0)
 			log_warn("device '%s': store queue full, %zu readings dropped", dev->name, dropped);
 		sched_done(&b->sched[i], rc == 0, queue_now_ms());
-		if (rc != 0 && before == 0)
-			log_warn("device '%s' (bus '%s', unit %u): not answering: %s; retrying with backoff",
-			    dev->name, b->cb->name, dev->unit, errtext(-rc, ebuf, sizeof(ebuf)));
-		else if (rc == 0 && before > 0)
+		record(b, (size_t)i, dev, rc, &res);
+		if (rc != 0) {
+			int64_t now = now_mono_ms();
+
+			switch (failrun_fail(&b->failrun[i], now)) {
+			case FAILRUN_FIRST:
+				log_warn("device '%s' (bus '%s', unit %u): not answering: %s; retrying "
+				    "with backoff", dev->name, b->cb->name, dev->unit,
+				    errtext(-rc, ebuf, sizeof(ebuf)));
+				break;
+			case FAILRUN_REMIND:
+				log_warn("device '%s' (bus '%s', unit %u): still not answering after %u "
+				    "polls in %lld min: %s", dev->name, b->cb->name, dev->unit,
+				    b->failrun[i].failures,
+				    (long long)((now - b->failrun[i].since_ms) / 60000),
+				    errtext(-rc, ebuf, sizeof(ebuf)));
+				break;
+			case FAILRUN_QUIET:
+				break;
+			}
+		} else if ((before = failrun_ok(&b->failrun[i])) > 0) {
 			log_notice("device '%s': answering again after %u failed polls", dev->name, before);
+		}
 		if (rc != 0 && ctx != NULL && needs_reopen(b->cb, -rc))
 			bus_close(b);
 		if (stopping(b))
@@ -191,6 +287,8 @@ bus_free(struct bus *b)
 	free(b->devs);
 	free(b->sched);
 	free(b->readings);
+	free(b->failrun);
+	free(b->status);
 	pthread_cond_destroy(&b->cv);
 	pthread_mutex_destroy(&b->mu);
 	free(b);
@@ -233,7 +331,16 @@ bus_start(const struct conf *conf, size_t index, struct queue *q, struct maint *
 			maxpoints = d->model->npoints;
 	}
 	b->readings = calloc(maxpoints, sizeof(*b->readings));
-	if (b->devs == NULL || b->sched == NULL || b->readings == NULL) {
+	b->failrun = calloc(b->ndev ? b->ndev : 1, sizeof(*b->failrun));
+	b->status = calloc(b->ndev ? b->ndev : 1, sizeof(*b->status));
+	for (size_t i = 0; b->failrun != NULL && b->status != NULL && i < b->ndev; i++) {
+		failrun_init(&b->failrun[i], BUS_REMIND_MS);
+		snprintf(b->status[i].device, sizeof(b->status[i].device), "%s", b->devs[i]->name);
+		b->status[i].unit = b->devs[i]->unit;
+		b->status[i].interval_ms = b->devs[i]->interval_ms;
+	}
+	if (b->devs == NULL || b->sched == NULL || b->readings == NULL || b->failrun == NULL ||
+	    b->status == NULL) {
 		bus_free(b);
 		return -ENOMEM;
 	}
@@ -263,4 +370,26 @@ int64_t
 bus_heartbeat(const struct bus *b)
 {
 	return atomic_load(&b->heartbeat_ms);
+}
+
+const char *
+bus_name(const struct bus *b)
+{
+	return b->cb->name;
+}
+
+bool
+bus_is_open(struct bus *b)
+{
+	return atomic_load(&b->is_open);
+}
+
+size_t
+bus_status(struct bus *b, struct bus_device_status *out, size_t max)
+{
+	pthread_mutex_lock(&b->mu);
+	for (size_t i = 0; i < b->ndev && i < max; i++)
+		out[i] = b->status[i];
+	pthread_mutex_unlock(&b->mu);
+	return b->ndev;
 }

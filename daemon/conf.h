@@ -67,6 +67,7 @@ struct conf_station {
 	double			 latitude;
 	double			 longitude;
 	double			 elevation;	/* m above sea level; NAN when not given */
+	int64_t			 metrics_interval_ms;	/* self-metrics: 0 off, else 1s..1d; 60s */
 };
 
 struct conf_store {

@@ -371,13 +371,14 @@ conf_one_of(const char *text, const char *const *names, size_t n)
 
 /* ---- station ---------------------------------------------------------- */
 
-enum { ST_ID, ST_NAME, ST_LAT, ST_LON, ST_ELEV, ST_NKEYS };
+enum { ST_ID, ST_NAME, ST_LAT, ST_LON, ST_ELEV, ST_METRICS, ST_NKEYS };
 static const struct conf_key station_keys[ST_NKEYS] = {
 	[ST_ID] = { "id", CK_STRING },
 	[ST_NAME] = { "name", CK_STRING },
 	[ST_LAT] = { "latitude", CK_NUMBER },
 	[ST_LON] = { "longitude", CK_NUMBER },
 	[ST_ELEV] = { "elevation", CK_NUMBER },
+	[ST_METRICS] = { "metrics_interval", CK_DURATION },
 };
 
 static void
@@ -396,6 +397,12 @@ check_station(struct conf_loader *L, const config_setting_t *g, struct conf_stat
 	conf_get_num(L, &k[ST_LAT], ctx, "latitude", -90, 90, 0, &st->latitude);
 	conf_get_num(L, &k[ST_LON], ctx, "longitude", -180, 180, 0, &st->longitude);
 	conf_get_num(L, &k[ST_ELEV], ctx, "elevation", -500, 9000, NAN, &st->elevation);
+	/* The daemon's own figures as readings of device `lakewatchd`: 0s turns them off. */
+	conf_get_dur(L, &k[ST_METRICS], ctx, "metrics_interval", 0, 86400000, 60000,
+	    &st->metrics_interval_ms);
+	if (st->metrics_interval_ms > 0 && st->metrics_interval_ms < 1000)
+		conf_err(L, k[ST_METRICS].s, "station: metrics_interval '%lldms' is not 0s or at "
+		    "least 1s", (long long)st->metrics_interval_ms);
 	if (k[ST_LAT].present != k[ST_LON].present) {
 		bool lat = k[ST_LAT].present;
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conf_impl.h"
+#include "selfmetrics.h"
 #include "regtype.h"
 
 #define GENERIC_MAX_READ	125	/* the Modbus limit for one read of registers */
@@ -442,7 +443,10 @@ check_device(struct conf_loader *L, const config_setting_t *g, size_t index, str
 				if (strcmp(c->devices[i].name, name) == 0)
 					break;
 			snprintf(ctx, sizeof(ctx), "device '%s'", name);
-			if (i < index) {
+			if (strcmp(name, SELFMETRICS_DEVICE) == 0) {
+				conf_err(L, k[DEV_NAME].s, "%s: the name is reserved for the daemon's "
+				    "own figures (station.metrics_interval)", ctx);
+			} else if (i < index) {
 				char at[CONF_PATH_MAX + 32];
 
 				conf_err(L, k[DEV_NAME].s, "%s: name already used by the device at %s",

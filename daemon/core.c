@@ -181,11 +181,13 @@ commit(struct core *c)
 
 	if (c->nbatch == 0)
 		return true;
+	int64_t t0 = queue_now_ms();
 	rc = store_append(c->st, c->station, c->batch, c->nbatch);
 	pthread_mutex_lock(&c->mu);
 	if (rc == 0) {
 		c->stats.committed += c->nbatch;
 		c->stats.commits++;
+		c->stats.commit_ms += (uint64_t)(queue_now_ms() - t0);
 	} else {
 		c->stats.failed_commits++;
 	}

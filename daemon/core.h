@@ -23,6 +23,7 @@ struct core_stats {
 	uint64_t	 committed;	/* readings committed */
 	uint64_t	 commits;	/* transactions */
 	uint64_t	 failed_commits;
+	uint64_t	 commit_ms;	/* the commits' durations added up */
 	uint64_t	 dropped;	/* readings lost: queue full or store failing too long */
 	uint64_t	 pruned;	/* readings deleted past the retention or the size cap */
 	uint64_t	 pruned_unforwarded;	/* of which some forwarder had not sent yet */

@@ -92,6 +92,8 @@ struct command {
 static int	cmd_ping(const struct request *, struct outcome *);
 static int	cmd_ack(const struct request *, struct outcome *);
 static int	cmd_maintenance(const struct request *, struct outcome *);
+static int	cmd_status(const struct request *, struct outcome *);
+static int	cmd_reload(const struct request *, struct outcome *);
 
 static const char *const ping_fields[] = { NULL };
 static const char *const ack_fields[] = { "alert", "note", NULL };
@@ -102,6 +104,8 @@ static const struct command commands[] = {
 	{ "ping", ping_fields, cmd_ping },
 	{ "ack", ack_fields, cmd_ack },
 	{ "maintenance", maint_fields, cmd_maintenance },
+	{ "status", ping_fields, cmd_status },
+	{ "reload", ping_fields, cmd_reload },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -299,6 +303,41 @@ cmd_ack(const struct request *r, struct outcome *o)
 		return refuse(o, "ack is not available");
 	return handled(o, h->ack(h->arg, target, r->peer->who, note, o->msg, sizeof(o->msg)),
 	    "ack");
+}
+
+/* {"ok":true,"message":"...","status":{...}}: the one reply that carries data. */
+static int
+cmd_status(const struct request *r, struct outcome *o)
+{
+	const struct ctl_handlers *h = &r->c->h;
+	struct strbuf *sb = &o->reply;
+	int rc;
+
+	setf(o->what, sizeof(o->what), "status");
+	if (h->status == NULL)
+		return refuse(o, "status is not available");
+	setf(o->msg, sizeof(o->msg), "status");
+	if (sb_appends(sb, "{\"ok\":true,\"message\":\"status\",\"status\":") != 0) {
+		sb_reset(sb);
+		return refuse(o, "out of memory");
+	}
+	rc = h->status(h->arg, sb, o->msg, sizeof(o->msg));
+	if (rc != 0 || sb_appendc(sb, '}') != 0) {
+		sb_reset(sb);
+		return handled(o, rc != 0 ? rc : -ENOMEM, "status");
+	}
+	return 0;
+}
+
+static int
+cmd_reload(const struct request *r, struct outcome *o)
+{
+	const struct ctl_handlers *h = &r->c->h;
+
+	setf(o->what, sizeof(o->what), "reload");
+	if (h->reload == NULL)
+		return refuse(o, "reload is not available");
+	return handled(o, h->reload(h->arg, r->peer->who, o->msg, sizeof(o->msg)), "reload");
 }
 
 static int

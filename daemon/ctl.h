@@ -54,7 +54,7 @@
 #include <stdint.h>
 
 #define CTL_REQUEST_MAX		8192	/* a request line, '\n' included */
-#define CTL_REPLY_MAX		4096	/* a reply line, '\n' included */
+#define CTL_REPLY_MAX		262144	/* a reply line, '\n' included (status is the long one) */
 #define CTL_IO_TIMEOUT_MS	2000	/* to read a request; again to write its reply */
 #define CTL_NAME_MAX		128	/* an alert or device named in a request, with NUL */
 #define CTL_NOTE_MAX		256	/* a note, with NUL */
@@ -69,6 +69,8 @@
  * by is who asked (see above).  A NULL function makes its command answer
  * that it is not available.
  */
+struct strbuf;
+
 struct ctl_handlers {
 	void	*arg;
 	/* target: an alert id, a point or a device, as in the request; note: "" for none */
@@ -77,6 +79,10 @@ struct ctl_handlers {
 	/* on: start (for_ms > 0: for that long, 0: until turned off) or end maintenance */
 	int	(*maintenance)(void *arg, const char *device, bool on, int64_t for_ms,
 		    const char *by, char *reply, size_t len);
+	/* the daemon's view as one JSON object, appended to out (status.h) */
+	int	(*status)(void *arg, struct strbuf *out, char *reply, size_t len);
+	/* load the configuration again; the outcome in reply */
+	int	(*reload)(void *arg, const char *by, char *reply, size_t len);
 };
 
 struct ctl;

@@ -262,6 +262,19 @@ line_is_dirty(int e)
 	    e == EMBBADSLAVE || e == EMBUNKEXC || e == EMBBADEXC;
 }
 
+enum poll_failure
+poll_failure_kind(int e)
+{
+	if (e == ETIMEDOUT)
+		return POLL_FAIL_TIMEOUT;
+	if (e > MODBUS_ENOBASE && e < EMBBADCRC)
+		return POLL_FAIL_EXCEPTION;	/* EMBXILFUN .. EMBXGTAR: the exception codes */
+	if (e == EMBBADCRC || e == EMBBADDATA || e == EMBMDATA || e == EMBBADSLAVE ||
+	    e == EMBUNKEXC || e == EMBBADEXC)
+		return POLL_FAIL_FRAME;
+	return POLL_FAIL_LINK;
+}
+
 /* Errors of the connection itself, not of one request. */
 static int
 link_is_broken(int e)
@@ -358,6 +371,14 @@ poll_device(modbus_t *ctx, const struct conf *conf, const struct conf_device *de
 			rc = modbus_read_registers(ctx, b->addr, b->count, data[i]);
 		res->transactions++;
 		ok[i] = rc == (int)b->count;
+		/*
+		 * Request: unit, function, address, count, and a CRC (RTU) or the
+		 * MBAP header (TCP); reply: unit, function, byte count, data and
+		 * the same framing.
+		 */
+		res->bytes += bus->type == CONF_BUS_TCP ? 12 : 8;
+		if (ok[i])
+			res->bytes += (bus->type == CONF_BUS_TCP ? 9u : 5u) + 2u * b->count;
 		if (ok[i]) {
 			log_debug("%s: read %s (%u) %u+%u unit %u: ok in %lld ms", dev->name,
 			    mb_regkind_name(b->reg), b->reg == MB_INPUT ? 4u : 3u,

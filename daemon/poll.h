@@ -21,7 +21,17 @@ struct poll_result {
 	unsigned	 failed;	/* of which failed */
 	int		 last_errno;	/* errno of the last failure, 0 if none */
 	int64_t		 latency_ms;	/* from the first request to the last reply */
+	uint64_t	 bytes;		/* on the wire, requests and replies (framing included) */
 };
+
+/* What kind of failure an errno of poll_device is, for the station's figures. */
+enum poll_failure {
+	POLL_FAIL_TIMEOUT,	/* no answer in time */
+	POLL_FAIL_EXCEPTION,	/* a Modbus exception reply */
+	POLL_FAIL_FRAME,	/* a bad CRC or a reply that does not fit the request */
+	POLL_FAIL_LINK,		/* the connection or the serial line itself */
+};
+enum poll_failure poll_failure_kind(int err);
 
 /*
  * Open a libmodbus context for a bus, connected, with its timeouts set and

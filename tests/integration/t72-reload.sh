@@ -83,7 +83,8 @@ printf 'bogus = 1;\n' >>"$T/lw.conf"
 n=$(readings)
 reload
 check "a file with errors is refused, and said so" grep -q \
-	"reload: $T/lw.conf has errors; keeping the running configuration" "$T/lakewatchd.log"
+	"reload: $T/lw.conf has errors (in the daemon.s log); keeping the running configuration" \
+	"$T/lakewatchd.log"
 check "its errors are logged with file and line, every one" eval \
 	'grep -q "$T/lw.conf:[0-9]*: unknown top-level key .bogus." "$T/lakewatchd.log" &&
 	 grep -q "$T/lw.conf:[0-9]*: device .level.: interval .300x. is not a duration" "$T/lakewatchd.log"' 

@@ -104,7 +104,7 @@ on_maint(void *arg, const char *device, bool on, int64_t for_ms, const char *by,
 	return 0;
 }
 
-static const struct ctl_handlers handlers = { NULL, on_ack, on_maint };
+static const struct ctl_handlers handlers = { NULL, on_ack, on_maint, NULL, NULL };
 
 static int
 calls(void)

@@ -64,6 +64,7 @@ int	 cli_open_store(const struct cli *, struct store **ret);
  * command in messages.
  */
 #define CLI_CONTROL_TIMEOUT_MS	10000
+#define CLI_CONTROL_REPLY_MAX	8192	/* the reply to a command (status has its own) */
 int	 cli_control(const struct cli *, const char *command, const char *request);
 
 /* The wall clock, ms since the epoch. */

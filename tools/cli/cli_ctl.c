@@ -14,8 +14,8 @@
 int
 cli_control(const struct cli *cli, const char *command, const char *request)
 {
-	static struct jp_node nodes[JP_NODES_FOR(CTL_REPLY_MAX)];
-	static char reply[CTL_REPLY_MAX], arena[CTL_REPLY_MAX + 1];
+	static struct jp_node nodes[JP_NODES_FOR(CLI_CONTROL_REPLY_MAX)];
+	static char reply[CLI_CONTROL_REPLY_MAX], arena[CLI_CONTROL_REPLY_MAX + 1];
 	const char *text = NULL, *why = "";
 	char err[512];
 	bool ok = false;
