@@ -81,6 +81,7 @@ struct outcome {
 	struct strbuf		 reply;			/* a command's own reply, or empty */
 	char			 what[512];		/* the request, for the log */
 	char			 msg[CTL_MESSAGE_MAX];	/* for people: what was done, or why not */
+	bool			 question;		/* it changes nothing: logged at debug */
 };
 
 struct command {
@@ -254,6 +255,7 @@ cmd_ping(const struct request *r, struct outcome *o)
 	struct strbuf *sb = &o->reply;
 
 	setf(o->what, sizeof(o->what), "ping");
+	o->question = true;
 	if (sb_appends(sb, "{\"ok\":true,\"station\":") != 0 ||
 	    json_string(sb, r->c->station) != 0 || sb_appends(sb, ",\"version\":") != 0 ||
 	    json_string(sb, LW_VERSION) != 0 || sb_appends(sb, "}") != 0) {
@@ -314,6 +316,7 @@ cmd_status(const struct request *r, struct outcome *o)
 	int rc;
 
 	setf(o->what, sizeof(o->what), "status");
+	o->question = true;
 	if (h->status == NULL)
 		return refuse(o, "status is not available");
 	setf(o->msg, sizeof(o->msg), "status");
@@ -616,8 +619,11 @@ serve_client(struct ctl *c, int fd)
 	}
 	reply_line(&o, rc, &line);
 	clean(o.msg);
-	log_info("control: %s (pid %d): %s: %s%s", peer.who, (int)peer.pid, o.what,
-	    rc == 0 ? "" : "refused: ", o.msg);
+	if (rc == 0 && o.question)
+		log_debug("control: %s (pid %d): %s: %s", peer.who, (int)peer.pid, o.what, o.msg);
+	else
+		log_info("control: %s (pid %d): %s: %s%s", peer.who, (int)peer.pid, o.what,
+		    rc == 0 ? "" : "refused: ", o.msg);
 	if (line.data != NULL && (rc = write_all(c, fd, line.data, line.len)) != 0 &&
 	    rc != -ECANCELED)
 		log_notice("control: sending the reply to %s (pid %d): %s", peer.who,

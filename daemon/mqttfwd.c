@@ -411,6 +411,13 @@ client_make(struct mqttfwd *f)
 		client_discard(f);
 		return false;
 	}
+	/* libmosquitto reads the client's TLS key itself: checked as every secret is, first. */
+	if (rc == MOSQ_ERR_SUCCESS && c->tls && c->tls_key_file[0] != '\0' &&
+	    secret_check(c->tls_key_file, err, sizeof(err)) != 0) {
+		client_discard(f);
+		attempt_failed(f, err);
+		return false;
+	}
 	if (rc == MOSQ_ERR_SUCCESS && c->tls) {
 		rc = mosquitto_tls_set(f->mosq, c->tls_ca_file[0] ? c->tls_ca_file : NULL,
 		    c->tls_ca_path[0] ? c->tls_ca_path : NULL,

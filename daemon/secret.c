@@ -31,6 +31,33 @@ msg(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A regular file of the effective user that no one else may use: 0, or -errno and why. */
+static int
+check_private(const char *path, const struct stat *st, char *err, size_t errlen)
+{
+	if (S_ISDIR(st->st_mode)) {
+		msg(err, errlen, "secret file %s is a directory: name the file that holds the secret",
+		    path);
+		return -EISDIR;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		msg(err, errlen, "secret file %s is not a regular file", path);
+		return -EINVAL;
+	}
+	if (st->st_uid != geteuid()) {
+		msg(err, errlen, "secret file %s is owned by uid %u, not by the user reading it "
+		    "(uid %u): chown %u %s", path, (unsigned)st->st_uid, (unsigned)geteuid(),
+		    (unsigned)geteuid(), path);
+		return -EPERM;
+	}
+	if ((st->st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		msg(err, errlen, "secret file %s is open to its group or others (mode %04o): "
+		    "chmod 600 %s", path, (unsigned)(st->st_mode & 07777), path);
+		return -EPERM;
+	}
+	return 0;
+}
+
 /* Read the whole file, at most cap bytes and one more to tell it is larger. */
 static int
 read_all(int fd, char *text, size_t cap, size_t *retlen)
@@ -82,30 +109,8 @@ secret_read(const char *path, char *buf, size_t len, char *err, size_t errlen)
 		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
 		goto out;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		rc = -EISDIR;
-		msg(err, errlen, "secret file %s is a directory: name the file that holds the secret",
-		    path);
+	if ((rc = check_private(path, &st, err, errlen)) != 0)
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = -EINVAL;
-		msg(err, errlen, "secret file %s is not a regular file", path);
-		goto out;
-	}
-	if (st.st_uid != geteuid()) {
-		rc = -EPERM;
-		msg(err, errlen, "secret file %s is owned by uid %u, not by the user reading it "
-		    "(uid %u): chown %u %s", path, (unsigned)st.st_uid, (unsigned)geteuid(),
-		    (unsigned)geteuid(), path);
-		goto out;
-	}
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		rc = -EPERM;
-		msg(err, errlen, "secret file %s is open to its group or others (mode %04o): "
-		    "chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
-		goto out;
-	}
 	if (st.st_size > SECRET_FILE_MAX) {
 		rc = -EFBIG;
 		goto big;
@@ -146,6 +151,34 @@ big:
 	    "on its first line", path, SECRET_FILE_MAX);
 out:
 	explicit_bzero(text, sizeof(text));
+	close(fd);
+	return rc;
+}
+
+int
+secret_check(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (path == NULL) {
+		msg(err, errlen, "secret file: no path");
+		return -EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		rc = -errno;
+		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
+	} else {
+		rc = check_private(path, &st, err, errlen);
+	}
 	close(fd);
 	return rc;
 }

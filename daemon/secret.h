@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Secrets (the MQTT password, the InfluxDB password or token) are read from
- * files the configuration names, never written in the configuration itself
- * (SPEC "Configuration").  The file holds the secret on its first line and
+ * Secrets (the MQTT password, the InfluxDB password or token, the MQTT
+ * client's TLS key) are read from files the configuration names, never
+ * written in the configuration itself (SPEC "Configuration").  The file holds the secret on its first line and
  * must be private to the user reading it.  No function here logs, and no
  * message ever holds the secret or any part of it.
  */
@@ -35,5 +35,13 @@
  *   -ERANGE			the secret does not fit in buf
  */
 int	 secret_read(const char *path, char *buf, size_t len, char *err, size_t errlen);
+
+/*
+ * The checks of secret_read alone, for a secret another library reads (the
+ * MQTT client's TLS key): path is a regular file of the effective user that
+ * gives the group and others no access.  0, or secret_read's errors (but
+ * never -EFBIG, -ENODATA, -EILSEQ or -ERANGE) with the message in err.
+ */
+int	 secret_check(const char *path, char *err, size_t errlen);
 
 #endif

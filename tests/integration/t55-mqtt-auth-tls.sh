@@ -5,7 +5,9 @@
 #   and once the file holds the right password every reading arrives;
 # - TLS with a CA file and host name verification: the readings arrive over
 #   TLS; against a certificate of another CA the connection is refused and
-#   the readings are kept.
+#   the readings are kept;
+# - TLS with a client certificate: a key file open to others is refused
+#   with the fix, and once it is private the readings arrive.
 . "$(dirname "$0")/lib.sh"
 
 # conf FILE SIM_PORT NAME MQTT_KEYS
@@ -87,4 +89,31 @@ some_stored bad
 tls_refused() { grep -q "mqtt: 127.0.0.1:$MQTT_PORT: .*readings are kept in the store" "$T/db.log"; }
 check "a certificate of another CA is refused, and that is logged" wait_for 10 tls_refused
 check_eq "nothing of that daemon arrived" "" "$(comm -12 <(stored bad) <(received bad "$T/tls.out"))"
+stop_pid "$DAEMON_PID"
+
+# --- TLS with a client certificate: its key is a secret file ---------------------
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=pp-sec" \
+	-keyout "$T/client.key" -out "$T/client.csr" 2>/dev/null
+openssl x509 -req -in "$T/client.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+	-days 2 -out "$T/client.pem" 2>/dev/null
+stop_mosquitto
+start_mosquitto mtls "cafile $T/ca.pem
+certfile $T/server.pem
+keyfile $T/server.key
+require_certificate true
+tls_version tlsv1.2" || exit 1
+chmod 600 "$T/client.key"
+mqtt_sub "$T/mtls.out" 'lw/#' --cafile "$T/ca.pem" --cert "$T/client.pem" --key "$T/client.key" || exit 1
+chmod 644 "$T/client.key"
+conf "$T/mtls.conf" "$SIM" mtls "port = $MQTT_PORT; tls = { ca_file = \"$T/ca.pem\";
+  cert_file = \"$T/client.pem\"; key_file = \"$T/client.key\"; };"
+start_daemon dm "$T/mtls.conf"
+some_stored mtls
+key_refused() { grep -q "mqtt: 127.0.0.1:$MQTT_PORT: secret file $T/client.key is open to its group or others (mode 0644): chmod 600 $T/client.key" "$T/dm.log"; }
+check "a client key open to others is refused, with the fix" wait_for 10 key_refused
+check_eq "nothing of that daemon arrived" "" "$(grep '^lw/pp-sec/sonde' "$T/mtls.out")"
+check_eq "nothing of the key is logged" 0 "$(grep -c -e 'BEGIN' -e 'PRIVATE' "$T/dm.log")"
+chmod 600 "$T/client.key"
+check "once it is private (no restart), every reading arrives with the client certificate" \
+	wait_for 40 all_in mtls "$T/mtls.out"
 stop_pid "$DAEMON_PID"

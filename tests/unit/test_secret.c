@@ -3,7 +3,7 @@
  * Unit tests for secret: the first line, with "\n" or "\r\n" or neither;
  * refusals of files open to the group or others, owned by someone else, empty,
  * too large, directories, FIFOs, missing files; symbolic links judged by their
- * target; a buffer too small.  No message may hold the secret.  Files are
+ * target; a buffer too small; secret_check's same refusals.  No message may hold the secret.  Files are
  * made in a fresh temporary directory and removed at the end.
  */
 #include <errno.h>
@@ -212,6 +212,31 @@ test_refusals(void)
 	CHECK_EQ_INT(-EINVAL, secret_read(NULL, text, sizeof(text), err, sizeof(err)), "no path");
 }
 
+/* secret_check: the same refusals for a file another library reads, of any size and content. */
+static void
+test_check(void)
+{
+	char path[96], err[300], want[300], big[3 * SECRET_FILE_MAX];
+
+	memset(big, 'k', sizeof(big));
+	put("client.key", big, sizeof(big), 0600, path, sizeof(path));
+	CHECK_EQ_INT(0, secret_check(path, err, sizeof(err)), "a private file of any size passes");
+	CHECK_EQ_STR("", err, "with no message");
+	put("empty.key", "", 0, 0600, path, sizeof(path));
+	CHECK_EQ_INT(0, secret_check(path, err, sizeof(err)), "its content is not looked at");
+	put("loose.key", "-----BEGIN PRIVATE KEY-----\n", 28, 0644, path, sizeof(path));
+	CHECK_EQ_INT(-EPERM, secret_check(path, err, sizeof(err)), "a key open to others is refused");
+	snprintf(want, sizeof(want), "secret file %s is open to its group or others (mode 0644): "
+	    "chmod 600 %s", path, path);
+	CHECK_EQ_STR(want, err, "with the fix");
+	CHECK(strstr(err, "BEGIN") == NULL, "and nothing of its content");
+	snprintf(path, sizeof(path), "%s/missing.key", dir);
+	CHECK_EQ_INT(-ENOENT, secret_check(path, err, sizeof(err)), "a missing key");
+	CHECK(strstr(err, path) != NULL, "names the file: %s", err);
+	CHECK_EQ_INT(-EISDIR, secret_check(dir, err, sizeof(err)), "a directory");
+	CHECK_EQ_INT(-EINVAL, secret_check(NULL, NULL, 0), "no path, and no room for a message");
+}
+
 int
 main(void)
 {
@@ -222,6 +247,7 @@ main(void)
 	}
 	test_reads();
 	test_refusals();
+	test_check();
 	{
 		char cmd[128];
 

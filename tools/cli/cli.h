@@ -18,7 +18,9 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "jsonparse.h"
 #include "store.h"
+#include "strbuf.h"
 
 #define CLI_OK		0
 #define CLI_FAIL	1
@@ -39,6 +41,8 @@ int	 cmd_alerts(struct cli *, int argc, char **argv);
 int	 cmd_events(struct cli *, int argc, char **argv);
 int	 cmd_ack(struct cli *, int argc, char **argv);
 int	 cmd_maintenance(struct cli *, int argc, char **argv);
+int	 cmd_status(struct cli *, int argc, char **argv);
+int	 cmd_reload(struct cli *, int argc, char **argv);
 
 /* "lakewatch: message" on stderr. */
 void	 cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -66,6 +70,25 @@ int	 cli_open_store(const struct cli *, struct store **ret);
 #define CLI_CONTROL_TIMEOUT_MS	10000
 #define CLI_CONTROL_REPLY_MAX	8192	/* the reply to a command (status has its own) */
 int	 cli_control(const struct cli *, const char *command, const char *request);
+
+/*
+ * As cli_control, but the reply (at most max bytes) is handed back parsed
+ * rather than printed: nodes[0] is the reply object, message its message.
+ * The caller owns the reply and frees it with cli_reply_free.  CLI_OK, or
+ * CLI_FAIL having said why (nothing to free then).
+ */
+struct cli_reply {
+	char		*text;
+	struct jp_node	*nodes;
+	char		*arena;
+	const char	*message;
+};
+int	 cli_control_reply(const struct cli *, const char *command, const char *request,
+	     size_t max, struct cli_reply *ret);
+void	 cli_reply_free(struct cli_reply *);
+
+/* Node n of a parsed reply written back as compact JSON; 0 or -errno. */
+int	 cli_json_node(struct strbuf *, const struct jp_node *nodes, const struct jp_node *n);
 
 /* The wall clock, ms since the epoch. */
 int64_t	 cli_now_ms(void);

@@ -23,6 +23,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "status", cmd_status, "", "the running daemon: devices, backlog, alerts" },
 	{ "query", cmd_query, "POINT...", "readings or aggregates from the local store" },
 	{ "export", cmd_export, "", "the station's readings as CSV, with quality" },
 	{ "read", cmd_read, "DEVICE", "one poll of a device through its driver" },
@@ -30,6 +31,7 @@ static const struct command commands[] = {
 	{ "events", cmd_events, "", "the alert history, from the local store" },
 	{ "ack", cmd_ack, "ALERT", "acknowledge an alert (through the daemon)" },
 	{ "maintenance", cmd_maintenance, "DEVICE on|off", "a device in or out of maintenance" },
+	{ "reload", cmd_reload, "", "the daemon re-reads its configuration" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
