@@ -15,6 +15,7 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 PKG_CONFIG ?= pkg-config
 PKGS       := libmodbus libconfig sqlite3 libmosquitto libcurl zlib
 VERSION    := 0.1.0
@@ -130,8 +131,8 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 # exactly these, and the directories under SYSCONFDIR/lakewatch left empty.
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/lakewatch \
-		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/bin/lakewatchd $(DESTDIR)$(SBINDIR)/lakewatchd
 	install -m 0755 $(B)/bin/lakewatch $(B)/bin/lakewatch-sim $(DESTDIR)$(BINDIR)/
 	install -d $(DESTDIR)$(SYSCONFDIR)/lakewatch/presets
@@ -141,6 +142,7 @@ install: all
 		-e '/^Exec/s|/etc/lakewatch/|$(SYSCONFDIR)/lakewatch/|g' \
 		systemd/lakewatchd.service >$(DESTDIR)$(UNITDIR)/lakewatchd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/lakewatchd.service
+	install -m 0644 systemd/lakewatch.sysusers $(DESTDIR)$(SYSUSERSDIR)/lakewatch.conf
 	install -m 0644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man8/
@@ -150,7 +152,7 @@ uninstall:
 		$(DESTDIR)$(BINDIR)/lakewatch-sim \
 		$(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf.example \
 		$(addprefix $(DESTDIR)$(SYSCONFDIR)/lakewatch/presets/,$(notdir $(wildcard config/presets/*.conf))) \
-		$(DESTDIR)$(UNITDIR)/lakewatchd.service \
+		$(DESTDIR)$(UNITDIR)/lakewatchd.service $(DESTDIR)$(SYSUSERSDIR)/lakewatch.conf \
 		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_PAGES)))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_PAGES)))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(filter %.8,$(MAN_PAGES))))

@@ -20,7 +20,9 @@
 #include "log.h"
 #include "poll.h"
 #include "sched.h"
+#include "timefmt.h"
 #include "now.h"
+#include "watchdog.h"
 
 #define BUS_REOPEN_MIN_MS	1000
 #define BUS_REOPEN_MAX_MS	30000
@@ -58,14 +60,25 @@ struct bus {
 static bool
 wait_until(struct bus *b, int64_t deadline_ms)
 {
-	struct timespec ts = { .tv_sec = deadline_ms / 1000,
-		.tv_nsec = (deadline_ms % 1000) * 1000000 };
 	bool stop;
 
+	/*
+	 * In slices of at most WATCHDOG_BUS_WAIT_MS, each refreshing the
+	 * heartbeat: a device polled once an hour leaves its thread waiting,
+	 * not wedged, and the watchdog must tell the two apart.
+	 */
 	pthread_mutex_lock(&b->mu);
-	while (!b->stop && queue_now_ms() < deadline_ms)
-		if (pthread_cond_timedwait(&b->cv, &b->mu, &ts) == ETIMEDOUT)
+	for (;;) {
+		int64_t now = queue_now_ms(), until = deadline_ms;
+
+		atomic_store(&b->heartbeat_ms, now);
+		if (b->stop || now >= deadline_ms)
 			break;
+		if (until - now > WATCHDOG_BUS_WAIT_MS)
+			until = now + WATCHDOG_BUS_WAIT_MS;
+		struct timespec ts = { .tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000 };
+		pthread_cond_timedwait(&b->cv, &b->mu, &ts);
+	}
 	stop = b->stop;
 	pthread_mutex_unlock(&b->mu);
 	return stop;
@@ -157,10 +170,14 @@ check_clock(struct bus *b, const struct conf_device *dev, struct lw_reading *r)
 	bool unset = dev->model->npoints > 0 && bus_clock_unset(r[0].time_ms);
 
 	if (unset != b->clock_unset) {
+		char when[TIMEFMT_ISO_LEN];
+
+		if (timefmt_iso8601(r[0].time_ms, when, sizeof(when)) != 0)
+			snprintf(when, sizeof(when), "%lld ms", (long long)r[0].time_ms);
 		if (unset)
-			log_err("bus '%s': the system clock reads %lld s after 1970, before this "
-			    "lakewatch was made: readings are stored as suspect until it is set",
-			    b->cb->name, (long long)(r[0].time_ms / 1000));
+			log_err("bus '%s': the system clock reads %s, before this lakewatch was "
+			    "made: readings are stored as suspect until it is set", b->cb->name,
+			    when);
 		else
 			log_notice("bus '%s': the system clock is set: readings are no longer flagged",
 			    b->cb->name);
@@ -173,13 +190,34 @@ check_clock(struct bus *b, const struct conf_device *dev, struct lw_reading *r)
 			r[p].quality = LW_Q_SUSPECT;
 }
 
+/* A failed poll for people, by its kind: "timeout: no reply within 500 ms". */
+static void
+failure_text(const struct conf_device *dev, int e, char *buf, size_t len)
+{
+	char ebuf[96];
+
+	switch (poll_failure_kind(e)) {
+	case POLL_FAIL_TIMEOUT:
+		snprintf(buf, len, "timeout: no reply within %lld ms", (long long)dev->timeout_ms);
+		break;
+	case POLL_FAIL_EXCEPTION:
+		snprintf(buf, len, "Modbus exception: %s", errtext(e, ebuf, sizeof(ebuf)));
+		break;
+	case POLL_FAIL_FRAME:
+		snprintf(buf, len, "bad reply: %s", errtext(e, ebuf, sizeof(ebuf)));
+		break;
+	case POLL_FAIL_LINK:
+		snprintf(buf, len, "link: %s", errtext(e, ebuf, sizeof(ebuf)));
+		break;
+	}
+}
+
 /* The device's figures after a poll. */
 static void
 record(struct bus *b, size_t i, const struct conf_device *dev, int rc,
     const struct poll_result *res)
 {
 	struct bus_device_status *st = &b->status[i];
-	char ebuf[128];
 
 	pthread_mutex_lock(&b->mu);
 	st->last_poll_ms = b->readings[0].time_ms;
@@ -201,7 +239,7 @@ record(struct bus *b, size_t i, const struct conf_device *dev, int rc,
 		case POLL_FAIL_FRAME: st->frame_errors++; break;
 		case POLL_FAIL_LINK: st->link_errors++; break;
 		}
-		snprintf(st->last_error, sizeof(st->last_error), "%s", errtext(-rc, ebuf, sizeof(ebuf)));
+		failure_text(dev, -rc, st->last_error, sizeof(st->last_error));
 	}
 	pthread_mutex_unlock(&b->mu);
 }

@@ -49,7 +49,7 @@ selfmetrics_readings(const struct selfmetrics *m, const struct selfmetrics *prev
 	/* Means over the interval; none without polls or commits. */
 	if (polls > 0)
 		put(out, &n, time_ms, "poll_latency", "ms",
-		    (double)(m->poll_ms - p->poll_ms) / polls);
+		    since(m->poll_ms, p->poll_ms) / polls);
 	put(out, &n, time_ms, "devices_up", "1", (double)m->devices_up);
 	put(out, &n, time_ms, "devices", "1", (double)m->devices);
 	put(out, &n, time_ms, "readings_committed", "1", since(m->committed, p->committed));

@@ -26,7 +26,7 @@ struct selfmetrics {
 	uint64_t	 polls, failed_polls;
 	uint64_t	 timeouts, exceptions, frame_errors, link_errors;
 	uint64_t	 transactions, bytes;
-	int64_t		 poll_ms;		/* the polls' latencies added up */
+	uint64_t	 poll_ms;		/* the polls' latencies added up */
 	size_t		 devices_up, devices;
 	/* the core thread */
 	uint64_t	 committed, commits, failed_commits, commit_ms;

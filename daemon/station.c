@@ -2,11 +2,17 @@
 /*
  * The running station (see station.h): the threads and who starts, reloads
  * and stops them.  The main thread waits for signals with sigtimedwait and a
- * tick a second, and on the tick writes the daemon's own figures into the
- * queue as readings of the device `lakewatchd`.  The control thread asks it
- * for a status (under mu, which a reload also holds, since the set of
- * buses and forwarders is the main thread's) and for reloads (by SIGHUP,
- * waiting for the outcome).
+ * tick of at most a second.  On the tick it writes the daemon's own figures
+ * into the queue as readings of the device `lakewatchd`, and tells systemd
+ * (sdnotify.h) how the station is (STATUS=) and, every half watchdog
+ * interval, that it is alive (WATCHDOG=1), but only while every thread's
+ * heartbeat is fresh (watchdog.h), so that a wedged bus thread gets the
+ * daemon restarted.  READY=1 is sent once the store is open and every bus
+ * thread runs; RELOADING=1 and READY=1 around a reload; STOPPING=1 first
+ * thing on the way out.  The control thread asks the main thread for a
+ * status (under mu, which a reload also holds, since the set of buses and
+ * forwarders is the main thread's) and for reloads (by SIGHUP, waiting for
+ * the outcome).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -33,14 +39,26 @@
 #include "notify.h"
 #include "now.h"
 #include "queue.h"
+#include "sdnotify.h"
 #include "selfmetrics.h"
 #include "station.h"
 #include "status.h"
 #include "store.h"
 #include "wake.h"
+#include "watchdog.h"
 
 #define QUEUE_CAPACITY		16384	/* readings between the bus threads and the store */
 #define RELOAD_WAIT_MS		30000	/* a reload asked over the control socket */
+#define TICK_MS			1000	/* the main thread's longest wait */
+#define SD_STATUS_EVERY_MS	10000	/* STATUS= at most this often (it reads the store) */
+/*
+ * The longest the other threads go without a heartbeat when healthy: the
+ * core waits a second at most, but a commit may wait out the store's busy
+ * timeout and an hourly prune or size trim takes a while; a forwarder waits
+ * up to a minute when idle, plus one connection attempt or request.
+ */
+#define WATCH_CORE_MS		120000
+#define WATCH_FORWARDER_MS	90000
 
 struct conf *
 station_load(const char *path, bool to_log)
@@ -177,6 +195,12 @@ struct station {
 	struct selfmetrics	 last;
 	bool			 have_last;
 	int64_t			 next_metrics_ms;
+	/* systemd: the watchdog interval (0: not asked for), the last WATCHDOG=1. */
+	int64_t			 watchdog_ms;
+	int64_t			 last_ping_ms;
+	bool			 stale_logged;
+	int64_t			 next_sd_status_ms;
+	char			 sd_status[128];
 	/* Under mu: the running set against status requests, and reload requests. */
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
@@ -339,6 +363,102 @@ self_metrics(struct station *s)
 	s->have_last = true;
 }
 
+/* Whether every thread's heartbeat is fresh; a stale one is logged once per stretch. */
+static bool
+threads_fresh(struct station *s, int64_t now)
+{
+	const struct conf *conf = s->cref->conf;
+	struct watchdog_thread *t;
+	struct watchdog_verdict v;
+	char (*names)[80];
+	size_t n = 0, nbuses = 0, idx;
+
+	while (busset_bus(s->buses, nbuses) != NULL)
+		nbuses++;
+	t = calloc(nbuses + 3, sizeof(*t));
+	names = calloc(nbuses + 1, sizeof(*names));
+	if (t == NULL || names == NULL) {
+		free(t);
+		free(names);
+		return true;	/* no memory to judge with is no proof of a wedge */
+	}
+	for (size_t i = 0; i < nbuses; i++) {
+		struct bus *b = busset_bus(s->buses, i);
+		const struct conf *bc = busset_conf(s->buses, i, &idx);
+
+		snprintf(names[i], sizeof(names[i]), "bus '%s'", bus_name(b));
+		t[n++] = (struct watchdog_thread){ names[i], bus_heartbeat(b),
+			watchdog_bus_limit_ms(bc, idx) };
+	}
+	t[n++] = (struct watchdog_thread){ "core", core_heartbeat(s->core), WATCH_CORE_MS };
+	if (s->fw.mqtt != NULL)
+		t[n++] = (struct watchdog_thread){ "mqtt", mqttfwd_heartbeat(s->fw.mqtt),
+			WATCH_FORWARDER_MS + conf->mqtt.connect_timeout_ms };
+	if (s->fw.influx != NULL)
+		t[n++] = (struct watchdog_thread){ "influxdb", influxfwd_heartbeat(s->fw.influx),
+			WATCH_FORWARDER_MS + conf->influx.timeout_ms };
+	watchdog_check(t, n, now, &v);
+	if (!v.healthy && !s->stale_logged)
+		log_err("watchdog: thread %s silent for %lld ms (its limit %lld ms): systemd is "
+		    "no longer told the daemon is alive, and will restart it", v.stale_name,
+		    (long long)v.stale_ms, (long long)v.stale_limit_ms);
+	else if (v.healthy && s->stale_logged)
+		log_notice("watchdog: every thread is alive again");
+	s->stale_logged = !v.healthy;
+	free(t);
+	free(names);
+	return v.healthy;
+}
+
+/* WATCHDOG=1 when half the interval is over and every thread is fresh. */
+static void
+watchdog_ping(struct station *s, bool now_anyway)
+{
+	int64_t now = queue_now_ms();
+
+	if (s->watchdog_ms <= 0 || (!now_anyway && now - s->last_ping_ms < s->watchdog_ms / 2))
+		return;
+	if (threads_fresh(s, now)) {
+		sdnotify_send("WATCHDOG=1");
+		s->last_ping_ms = now;
+	}
+}
+
+/* How long the main thread may wait: a tick, or less when the watchdog is due. */
+static int64_t
+wait_ms(const struct station *s)
+{
+	int64_t wait = TICK_MS;
+
+	if (s->watchdog_ms > 0) {
+		int64_t due = s->last_ping_ms + s->watchdog_ms / 2 - queue_now_ms();
+
+		if (due < wait)
+			wait = due < 1 ? 1 : due;
+	}
+	return wait;
+}
+
+/* STATUS= for systemctl status, when it changed, at most every SD_STATUS_EVERY_MS. */
+static void
+tell_status(struct station *s, bool now_anyway)
+{
+	struct selfmetrics m;
+	struct status_view v;
+	char line[sizeof(s->sd_status)];
+
+	if (!sdnotify_enabled() || (!now_anyway && queue_now_ms() < s->next_sd_status_ms))
+		return;
+	s->next_sd_status_ms = queue_now_ms() + SD_STATUS_EVERY_MS;
+	v = view(s);
+	status_figures(&v, &m);
+	status_line(&m, line, sizeof(line));
+	if (now_anyway || strcmp(line, s->sd_status) != 0) {
+		sdnotify_status("%s", line);
+		snprintf(s->sd_status, sizeof(s->sd_status), "%s", line);
+	}
+}
+
 /* Start everything but the signal loop; false (logged) on failure. */
 static bool
 start(struct station *s)
@@ -416,6 +536,7 @@ int
 station_run(struct conf *conf)
 {
 	struct station s = { .started_ms = now_wall_ms() };
+	char err[256];
 	sigset_t set;
 	bool ok;
 
@@ -429,6 +550,13 @@ station_run(struct conf *conf)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s.cv, &ca);
 	pthread_condattr_destroy(&ca);
+	if (sdnotify_open(err, sizeof(err)) < 0)
+		log_warn("systemd notification: %s; not telling the service manager anything", err);
+	if ((s.watchdog_ms = sdnotify_watchdog_ms()) < 0) {
+		log_warn("systemd notification: WATCHDOG_USEC or WATCHDOG_PID is not a number; "
+		    "no watchdog");
+		s.watchdog_ms = 0;
+	}
 	/* Not thread-safe: before any thread starts. */
 	mosquitto_lib_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -439,29 +567,44 @@ station_run(struct conf *conf)
 		    conf->station.id, conf->nbuses, conf->ndevices, conf->store.path,
 		    s.fw.mqtt != NULL ? ", MQTT" : "", s.fw.influx != NULL ? ", InfluxDB" : "");
 		s.next_metrics_ms = queue_now_ms() + conf->station.metrics_interval_ms;
+		tell_status(&s, true);
+		sdnotify_send("READY=1");
+		watchdog_ping(&s, true);
 	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	while (ok) {
-		struct timespec tick = { 1, 0 };
+		int64_t wait = wait_ms(&s);
+		struct timespec tick = { wait / 1000, (wait % 1000) * 1000000 };
 		int sig = sigtimedwait(&set, NULL, &tick);
 
 		if (sig == SIGHUP) {
 			log_notice("SIGHUP: reloading %s", s.cref->conf->path);
+			sdnotify_send("RELOADING=1");
+			/* A reload must not cost the watchdog its window. */
+			watchdog_ping(&s, true);
 			pthread_mutex_lock(&s.mu);
 			reload(&s);
 			s.reloads_done = s.reloads_asked;
 			pthread_cond_broadcast(&s.cv);
 			pthread_mutex_unlock(&s.mu);
+			tell_status(&s, true);
+			sdnotify_send("READY=1");
 		} else if (sig == SIGTERM || sig == SIGINT) {
+			sdnotify_send("STOPPING=1");
 			log_notice("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 			break;
 		}
 		self_metrics(&s);
+		watchdog_ping(&s, false);
+		tell_status(&s, false);
 	}
+	if (!ok)
+		sdnotify_send("STOPPING=1");
 	stop(&s);
+	sdnotify_close();
 	pthread_cond_destroy(&s.cv);
 	pthread_mutex_destroy(&s.mu);
 	curl_global_cleanup();

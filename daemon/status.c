@@ -255,7 +255,7 @@ status_figures(const struct status_view *v, struct selfmetrics *m)
 			m->link_errors += b->link_errors;
 			m->transactions += b->transactions_total;
 			m->bytes += b->bytes;
-			m->poll_ms += b->latency_total_ms;
+			m->poll_ms += (uint64_t)b->latency_total_ms;
 			m->devices_up += b->polls > 0 && b->failures == 0;
 			m->devices++;
 		}

@@ -3,17 +3,21 @@
 #   lakewatch-sim serves a multiparameter sonde and a level sensor on an
 #   RS-485 line (a socat pseudo-terminal pair) and a turbidity probe on Modbus
 #   TCP; lakewatchd polls them into its store and judges an alert rule; every
-#   few seconds the latest readings and the active alerts are shown.  Ctrl-C stops everything.  With a number of seconds
-#   as argument (make demo DEMO_SECONDS=20) it stops by itself and exits 0.
+#   few seconds the latest readings and `lakewatch status` are shown.  Ctrl-C
+#   stops everything.  With a number of seconds as argument (make demo
+#   DEMO_SECONDS=20) it stops by itself and exits 0.
 set -u
 seconds=${1:-0}
 : "${LW_BIN:?}"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lakewatch-demo.XXXXXX")
 pids=()
 
-stop_all() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+stop_all() {	# the daemon first (the last started), so it never sees its devices go
+	local i
+	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+		kill -TERM "${pids[i]}" 2>/dev/null
+		wait "${pids[i]}" 2>/dev/null
+	done
 	rm -rf "$dir"
 }
 trap stop_all EXIT
@@ -72,10 +76,11 @@ while :; do
 		SELECT printf('%-34s %10s %-7s %s', device || '.' || point,
 		              CASE WHEN value IS NULL THEN '-' ELSE printf('%.4g', value) END, unit, quality)
 		FROM readings r
-		WHERE time = (SELECT max(time) FROM readings
+		WHERE device <> 'lakewatchd' AND time = (SELECT max(time) FROM readings
 		              WHERE device = r.device AND point = r.point)
 		ORDER BY device, point;" 2>/dev/null || echo "(no readings yet)"
-	"$LW_BIN/lakewatch" -c "$dir/lakewatch.conf" alerts 2>/dev/null | sed 's/^/  /' 
+	echo "--- lakewatch status ---"
+	"$LW_BIN/lakewatch" -c "$dir/lakewatch.conf" status 2>&1 | sed 's/^/  /' 
 	if [ "$seconds" -gt 0 ] && [ $((SECONDS - start)) -ge "$seconds" ]; then
 		echo "demo: $seconds seconds done"
 		exit 0

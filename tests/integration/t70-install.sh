@@ -2,7 +2,7 @@
 # make install into a staging root (DESTDIR) from the build the suite runs,
 # without building again: the programs, the man pages, the example
 # configuration with its presets and the systemd unit land where PREFIX,
-# SBINDIR, BINDIR, MANDIR, SYSCONFDIR and UNITDIR say, with their modes; the
+# SBINDIR, BINDIR, MANDIR, SYSCONFDIR, UNITDIR and SYSUSERSDIR say, with their modes; the
 # installed daemon runs, the pages render without a warning, the installed
 # example checks; make uninstall removes exactly what install put there.
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +16,7 @@ presets=$(cd "$LW_TOP/config/presets" && ls *.conf)
 # (flags, jobserver, install variables) but what is given here.
 lw_make() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DESTDIR -u PREFIX -u SBINDIR -u BINDIR \
-		-u MANDIR -u SYSCONFDIR -u UNITDIR make -C "$LW_TOP" -s B="$build" "$@"
+		-u MANDIR -u SYSCONFDIR -u UNITDIR -u SYSUSERSDIR make -C "$LW_TOP" -s B="$build" "$@"
 }
 
 # mode_is MODE FILE: FILE is a regular file of that mode.
@@ -62,9 +62,13 @@ done
 check "systemd unit in UNITDIR, mode 0644" mode_is 644 "$R/lib/systemd/system/lakewatchd.service"
 check "with PREFIX=/usr the unit is the source's" \
 	cmp "$LW_TOP/systemd/lakewatchd.service" "$R/lib/systemd/system/lakewatchd.service"
+check "the daemon's system user for systemd-sysusers, mode 0644" \
+	mode_is 644 "$R/usr/lib/sysusers.d/lakewatch.conf"
+check "is systemd/lakewatch.sysusers" \
+	cmp "$LW_TOP/systemd/lakewatch.sysusers" "$R/usr/lib/sysusers.d/lakewatch.conf"
 n=$(find "$R" -type f | wc -l)
 check_eq "nothing else is installed" \
-	"$((3 + 4 + 1 + $(wc -w <<<"$presets") + 1))" "$n"
+	"$((3 + 4 + 1 + $(wc -w <<<"$presets") + 1 + 1))" "$n"
 
 out=$("$R/usr/sbin/lakewatchd" -V 2>&1); rc=$?
 check_eq "the installed lakewatchd -V runs" "0 lakewatchd" "$rc ${out%% *}"
@@ -109,7 +113,7 @@ check_eq "no file is left behind" "" "$(find "$R" -type f)"
 # --- every directory given ---------------------------------------------------
 R2=$T/root2
 vars=(DESTDIR="$R2" PREFIX=/usr/local SBINDIR=/opt/lw/sbin MANDIR=/opt/lw/man
-	SYSCONFDIR=/opt/lw/etc UNITDIR=/opt/lw/units)
+	SYSCONFDIR=/opt/lw/etc UNITDIR=/opt/lw/units SYSUSERSDIR=/opt/lw/sysusers)
 out=$(lw_make install "${vars[@]}" 2>&1); rc=$?
 check_eq "make install with every directory given succeeds" "0 " "$rc $out"
 check "lakewatchd in the given SBINDIR" mode_is 755 "$R2/opt/lw/sbin/lakewatchd"
@@ -121,12 +125,13 @@ done
 check "the example in the given SYSCONFDIR" mode_is 644 "$R2/opt/lw/etc/lakewatch/lakewatch.conf.example"
 check "the presets in the given SYSCONFDIR" mode_is 644 "$R2/opt/lw/etc/lakewatch/presets/health.conf"
 check "the unit in the given UNITDIR" mode_is 644 "$R2/opt/lw/units/lakewatchd.service"
+check "the system user in the given SYSUSERSDIR" mode_is 644 "$R2/opt/lw/sysusers/lakewatch.conf"
 check_eq "the unit runs the installed daemon on the installed configuration" \
 	"ExecStartPre=/opt/lw/sbin/lakewatchd -n -c /opt/lw/etc/lakewatch/lakewatch.conf
 ExecStart=/opt/lw/sbin/lakewatchd -f -c /opt/lw/etc/lakewatch/lakewatch.conf" \
 	"$(grep -E '^ExecStart' "$R2/opt/lw/units/lakewatchd.service")"
 check "nothing lands in the default places" test ! -e "$R2/usr/local/sbin" -a ! -e "$R2/etc" \
-	-a ! -e "$R2/lib" -a ! -e "$R2/usr/local/share"
+	-a ! -e "$R2/lib" -a ! -e "$R2/usr/local/share" -a ! -e "$R2/usr/lib"
 check_eq "install built nothing again, the second time either" "$before" "$(stamps)"
 out=$(lw_make uninstall "${vars[@]}" 2>&1); rc=$?
 check_eq "make uninstall with the same directories succeeds" "0 " "$rc $out"

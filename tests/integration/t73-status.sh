@@ -51,9 +51,9 @@ check "the daemon answers status" wait_for 10 st "s['station'] == 'pp-st'"
 check "the sonde is up, with its last poll and latency" wait_for 10 \
 	st "d['sonde']['state'] == 'up' and d['sonde']['last_good'] and d['sonde']['failures'] == 0"
 check "a unit that does not answer is down, with failures and its error" wait_for 10 \
-	st "d['ghost']['state'] == 'down' and d['ghost']['failures'] >= 2 and d['ghost']['last_error'] and not d['ghost']['last_good']"
+	st "d['ghost']['state'] == 'down' and d['ghost']['failures'] >= 2 and d['ghost']['last_error'] == 'timeout: no reply within 200 ms' and not d['ghost']['last_good']"
 check "a bus that cannot be opened is shown so, its device down" wait_for 10 \
-	st "not b['gw']['open'] and d['level']['state'] == 'down'"
+	st "not b['gw']['open'] and d['level']['state'] == 'down' and d['level']['last_error'] == 'link: Connection refused'"
 check "the counts add up: one of three devices up" st "s['devices_up'] == 1 and s['devices'] == 3"
 check "mqtt is connected and keeps up" wait_for 10 \
 	st "f['mqtt']['connected'] and f['mqtt']['acked'] > 0"
@@ -69,6 +69,8 @@ check "it names the station and the counts" grep -q "^station pp-st: lakewatchd 
 check "it has the devices with their state" eval \
 	'grep -Eq "^sonde +lan +up " "$T/table" && grep -Eq "^ghost +lan +down " "$T/table" && grep -Eq "^level +gw +down " "$T/table"'
 check "the bus that is not open is said so" grep -q "bus gw is not open" "$T/table"
+check "the errors are under their devices" eval \
+	'grep -A1 -E "^ghost " "$T/table" | grep -q "^    timeout: no reply within 200 ms"'
 check "the forwarders, one disconnected" eval \
 	'grep -Eq "^mqtt +connected " "$T/table" && grep -Eq "^influxdb +disconnected +[0-9]+ " "$T/table"'
 check "the alert" grep -Eq "^warning +sonde.ph/value " "$T/table"

@@ -174,6 +174,7 @@ test_full(void)
 	CHECK_EQ_STR(want, c->path, "path as given");
 	CHECK_EQ_STR("pp-06", c->station.id, "station id");
 	CHECK_EQ_STR("Lake centre buoy", c->station.name, "station name");
+	CHECK(c->station.metrics_interval_ms == 60000, "self-metrics every 60 s by default");
 	CHECK(c->station.has_position, "station has a position");
 	CHECK_EQ_DBL(-18.74, c->station.latitude, 1e-12, "latitude");
 	CHECK_EQ_DBL(-67.0, c->station.longitude, 0, "an integer longitude");
@@ -987,6 +988,13 @@ static const struct error_case cases[] = {
 	  "@:5: device 't': 'points' must be a list ( ... ), not an array\n" },
 
 	/* Ranges. */
+	{ "self-metrics more often than a second", "station = { id = \"pp-06\";\n metrics_interval = \"500ms\"; };\n" BUS DEV,
+	  "@:2: station: metrics_interval '500ms' is not 0s or at least 1s\n" },
+	{ "self-metrics less often than a day", "station = { id = \"pp-06\";\n metrics_interval = \"2d\"; };\n" BUS DEV,
+	  "@:2: station: metrics_interval '2d' out of range 0s..1d\n" },
+	{ "a device named as the daemon's own figures", ST BUS
+	  "devices = ( { name = \"lakewatchd\"; bus = \"rs485\"; unit = 1; model = \"insitu-at400\"; } );\n",
+	  "@:3: device 'lakewatchd': the name is reserved for the daemon's own figures (station.metrics_interval)\n" },
 	{ "unit 0", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\";\n unit = 0; model = \"keller-x\"; } );\n",
 	  "@:4: device 'sonde': unit 0 out of range 1..247\n" },
 	{ "unit 248", ST BUS "devices = ( { name = \"sonde\"; bus = \"rs485\";\n unit = 248; model = \"keller-x\"; } );\n",
