@@ -58,6 +58,33 @@ check_private(const char *path, const struct stat *st, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Open path and check it through the descriptor (so it cannot be swapped
+ * in between): 0 and *fd, the caller's to close; or -errno and why.
+ */
+static int
+open_private(const char *path, int *fd, struct stat *st, char *err, size_t errlen)
+{
+	int rc;
+
+	/* O_NONBLOCK: a FIFO put in the file's place must not hang the daemon. */
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd < 0) {
+		rc = -errno;
+		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (fstat(*fd, st) != 0) {
+		rc = -errno;
+		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
+	} else {
+		rc = check_private(path, st, err, errlen);
+	}
+	if (rc != 0)
+		close(*fd);
+	return rc;
+}
+
 /* Read the whole file, at most cap bytes and one more to tell it is larger. */
 static int
 read_all(int fd, char *text, size_t cap, size_t *retlen)
@@ -97,20 +124,8 @@ secret_read(const char *path, char *buf, size_t len, char *err, size_t errlen)
 		msg(err, errlen, "secret file: no path or no buffer");
 		return -EINVAL;
 	}
-	/* O_NONBLOCK: a FIFO put in the file's place must not hang the daemon. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		rc = -errno;
-		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
+	if ((rc = open_private(path, &fd, &st, err, errlen)) != 0)
 		return rc;
-	}
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
-		goto out;
-	}
-	if ((rc = check_private(path, &st, err, errlen)) != 0)
-		goto out;
 	if (st.st_size > SECRET_FILE_MAX) {
 		rc = -EFBIG;
 		goto big;
@@ -167,18 +182,7 @@ secret_check(const char *path, char *err, size_t errlen)
 		msg(err, errlen, "secret file: no path");
 		return -EINVAL;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		rc = -errno;
-		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		msg(err, errlen, "secret file %s: %s", path, strerror(-rc));
-	} else {
-		rc = check_private(path, &st, err, errlen);
-	}
-	close(fd);
+	if ((rc = open_private(path, &fd, &st, err, errlen)) == 0)
+		close(fd);
 	return rc;
 }
