@@ -866,6 +866,18 @@ alertrule_tick(const struct conf_alert *r, enum alert_kind kind, const struct al
 	return stale_check(r, sub, st, now_ms, out);
 }
 
+int64_t
+alertrule_tick_due(const struct conf_alert *r, enum alert_kind kind,
+    const struct alertrule_state *st)
+{
+	if (r == NULL || st == NULL || kind != ALERT_STALE || !watched(r, kind) ||
+	    st->maintenance_set || st->in_maintenance ||
+	    st->severity == raise_severity(r->stale_severity, ALERT_WARNING))
+		return INT64_MAX;
+	return st->last_good_ms > INT64_MAX - r->stale_ms ? INT64_MAX :
+	    st->last_good_ms + r->stale_ms;
+}
+
 /* Judge the outcome of one poll of the device for its comm alert. */
 int
 alertrule_comm(const struct conf_alert *r, const struct alert_subject *sub,

@@ -245,10 +245,22 @@ int	 alertrule_reading(const struct conf_alert *rule, enum alert_kind,
 	     const struct alert_subject *, struct alertrule_state *,
 	     const struct lw_reading *, struct alert_change *out);
 
-/* Time passed (about once a second, readings or not): stale alerts.  As alertrule_reading. */
+/*
+ * Time passed, readings or not: stale alerts.  As alertrule_reading.  Called
+ * at alertrule_tick_due, or whenever else (it changes nothing before then).
+ */
 int	 alertrule_tick(const struct conf_alert *rule, enum alert_kind,
 	     const struct alert_subject *, struct alertrule_state *, int64_t now_ms,
 	     struct alert_change *out);
+
+/*
+ * The earliest time (ms, the readings' clock) at which alertrule_tick could
+ * change the alert if no reading came first: a stale alert's last good
+ * reading plus its limit; INT64_MAX when time alone changes nothing (another
+ * kind, in maintenance, already raised).
+ */
+int64_t	 alertrule_tick_due(const struct conf_alert *rule, enum alert_kind,
+	     const struct alertrule_state *);
 
 /*
  * ALERT_COMM: after a poll of the device at time_ms, its failed polls in a

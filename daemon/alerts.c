@@ -488,6 +488,21 @@ alerts_tick(struct alerts *a, int64_t now_ms)
 	return flush(a);
 }
 
+int64_t
+alerts_next_tick(struct alerts *a)
+{
+	int64_t due = maint_next_end(a->maint);
+
+	for (size_t i = 0; i < a->ninsts; i++) {
+		const struct inst *in = &a->insts[i];
+		int64_t t = alertrule_tick_due(&in->rule, in->kind, &in->st);
+
+		if (t < due)
+			due = t;
+	}
+	return due;
+}
+
 /* Does target name this alert: its id, its point or its device? */
 static bool
 names(const struct alerts *a, const struct inst *in, const char *target)

@@ -41,8 +41,15 @@ void	 alerts_free(struct alerts *);
  */
 int	 alerts_readings(struct alerts *, const struct lw_reading *, size_t n, int64_t now_ms);
 
-/* About once a second: stale alerts, and run-time maintenance that ran out. */
+/* Time passed: stale alerts, and run-time maintenance that ran out. */
 int	 alerts_tick(struct alerts *, int64_t now_ms);
+
+/*
+ * When alerts_tick next has something to do if no reading comes first (wall
+ * clock, ms): the earliest stale limit or end of a maintenance; INT64_MAX
+ * for never.  Readings, acknowledgements and maintenance can only move it.
+ */
+int64_t	 alerts_next_tick(struct alerts *);
 
 /*
  * Acknowledge the active alerts target names: an alert id ("sonde.ph/value"),

@@ -22,11 +22,12 @@
 #include "sched.h"
 #include "timefmt.h"
 #include "now.h"
-#include "watchdog.h"
 
 #define BUS_REOPEN_MIN_MS	1000
 #define BUS_REOPEN_MAX_MS	30000
 #define BUS_REMIND_MS		(10 * 60 * 1000)	/* a device down this long is logged again */
+#define BUS_IDLE_MS		(3600 * 1000)		/* the wait of a bus without enabled devices */
+#define BUS_BURST_MAX_MS	50			/* readings held back in a burst at most */
 
 #ifndef LW_SOURCE_EPOCH
 #define LW_SOURCE_EPOCH		1764547200		/* 2025-12-01: a floor when the build says none */
@@ -53,6 +54,7 @@ struct bus {
 	struct failrun		*failrun;	/* per device: its run of failed polls */
 	struct bus_device_status *status;	/* per device, under mu */
 	bool			 clock_unset;	/* the last poll found it so (logged) */
+	int64_t			 burst_since_ms;	/* the first push of this burst, or -1 */
 	atomic_bool		 is_open;	/* for status: ctx is open */
 };
 
@@ -60,25 +62,20 @@ struct bus {
 static bool
 wait_until(struct bus *b, int64_t deadline_ms)
 {
+	struct timespec ts = { .tv_sec = deadline_ms / 1000,
+		.tv_nsec = (deadline_ms % 1000) * 1000000 };
 	bool stop;
 
 	/*
-	 * In slices of at most WATCHDOG_BUS_WAIT_MS, each refreshing the
-	 * heartbeat: a device polled once an hour leaves its thread waiting,
-	 * not wedged, and the watchdog must tell the two apart.
+	 * The heartbeat is the end of the wait: a thread asleep until its next
+	 * device is due is not wedged, however rare its polls, and sleeping
+	 * in one piece spends no wake-ups (a station runs on solar power).
 	 */
+	atomic_store(&b->heartbeat_ms, deadline_ms);
 	pthread_mutex_lock(&b->mu);
-	for (;;) {
-		int64_t now = queue_now_ms(), until = deadline_ms;
-
-		atomic_store(&b->heartbeat_ms, now);
-		if (b->stop || now >= deadline_ms)
+	while (!b->stop && queue_now_ms() < deadline_ms)
+		if (pthread_cond_timedwait(&b->cv, &b->mu, &ts) == ETIMEDOUT)
 			break;
-		if (until - now > WATCHDOG_BUS_WAIT_MS)
-			until = now + WATCHDOG_BUS_WAIT_MS;
-		struct timespec ts = { .tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000 };
-		pthread_cond_timedwait(&b->cv, &b->mu, &ts);
-	}
 	stop = b->stop;
 	pthread_mutex_unlock(&b->mu);
 	return stop;
@@ -244,6 +241,28 @@ record(struct bus *b, size_t i, const struct conf_device *dev, int rc,
 	pthread_mutex_unlock(&b->mu);
 }
 
+/*
+ * Hand a poll's readings to the core.  While the next device is due already
+ * they go as part of a burst, which wakes the core once at its end (but at
+ * least every BUS_BURST_MAX_MS, however long the bus stays busy).
+ */
+static size_t
+push(struct bus *b, size_t n)
+{
+	int64_t now = queue_now_ms();
+	int next = sched_next(b->sched, b->ndev);
+	bool more = next >= 0 && b->sched[next].due_ms <= now &&
+	    (b->burst_since_ms < 0 || now - b->burst_since_ms < BUS_BURST_MAX_MS);
+
+	if (!more) {
+		b->burst_since_ms = -1;
+		return queue_push(b->q, b->readings, n);
+	}
+	if (b->burst_since_ms < 0)
+		b->burst_since_ms = now;
+	return queue_push_more(b->q, b->readings, n);
+}
+
 static void *
 bus_main(void *arg)
 {
@@ -255,7 +274,8 @@ bus_main(void *arg)
 
 		atomic_store(&b->heartbeat_ms, queue_now_ms());
 		if (i < 0) {
-			if (wait_until(b, queue_now_ms() + 1000))
+			/* No enabled device: nothing to do but wait for the stop. */
+			if (wait_until(b, queue_now_ms() + BUS_IDLE_MS))
 				break;
 			continue;
 		}
@@ -282,11 +302,11 @@ bus_main(void *arg)
 		if (ctx == NULL)
 			memset(&res, 0, sizeof(res));
 		check_clock(b, dev, b->readings);
-		size_t dropped = queue_push(b->q, b->readings, dev->model->npoints);
+		sched_done(&b->sched[i], rc == 0, queue_now_ms());
+		size_t dropped = push(b, dev->model->npoints);
 
 		if (dropped > 0)
 			log_warn("device '%s': store queue full, %zu readings dropped", dev->name, dropped);
-		sched_done(&b->sched[i], rc == 0, queue_now_ms());
 		record(b, (size_t)i, dev, rc, &res);
 		if (rc != 0) {
 			int64_t now = now_mono_ms();
@@ -347,6 +367,7 @@ bus_start(const struct conf *conf, size_t index, struct queue *q, struct maint *
 	b->conf = conf;
 	b->cb = &conf->buses[index];
 	b->q = q;
+	b->burst_since_ms = -1;
 	b->maint = maint;
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_condattr_init(&ca);

@@ -28,7 +28,6 @@
 #define CORE_SHUTDOWN_TRIES	3		/* commits tried after the close before giving up */
 #define CORE_SIZE_EVERY_MS	5000		/* how often the size cap is checked */
 #define CORE_TRIM_TO_PERCENT	90		/* a trim goes this far below the cap */
-#define CORE_TICK_MS		1000		/* alert ticks: stale alerts, maintenance ends */
 #define CORE_CMD_WAIT_MS	10000		/* a command not taken by then is given up */
 
 enum cmd_kind { CMD_ACK, CMD_MAINT, CMD_RECONF };
@@ -349,22 +348,45 @@ core_reconfigure(struct core *c, const struct conf *conf, char *reply, size_t le
 	return submit(c, &cmd);
 }
 
+/*
+ * The next moment time alone gives the core something to do: a retry of a
+ * failed commit, a stale alert or the end of a maintenance, the hourly prune,
+ * the size check.  An idle core sleeps until then and no sooner.
+ */
+static int64_t
+next_due(struct core *c, int64_t now, bool store_failing, int64_t next_prune,
+    int64_t next_size)
+{
+	int64_t due = next_prune;
+
+	if (store_failing && now + CORE_RETRY_MS < due)
+		due = now + CORE_RETRY_MS;
+	if (c->p.max_size_bytes > 0 && next_size < due)
+		due = next_size;
+	if (c->alerts != NULL) {
+		int64_t wall = now_wall_ms(), at = alerts_next_tick(c->alerts);
+
+		if (at != INT64_MAX && now + (at > wall ? at - wall : 0) < due)
+			due = now + (at > wall ? at - wall : 0);
+	}
+	return due;
+}
+
 static void *
 core_main(void *arg)
 {
 	struct core *c = arg;
 	int64_t next_prune = queue_now_ms() + CORE_PRUNE_EVERY_MS;
 	int64_t next_size = queue_now_ms();
-	int64_t next_tick = queue_now_ms() + CORE_TICK_MS;
+	int64_t last_commit = INT64_MIN / 2;
 	bool store_failing = false;
 	unsigned shutdown_tries = 0;
 
 	prune(c);
 	for (;;) {
-		int64_t now = queue_now_ms();
+		int64_t now = queue_now_ms(), due;
 		size_t n, got;
 
-		atomic_store(&c->heartbeat_ms, now);
 		if (c->nbatch == CORE_BATCH) {
 			/* The store has been failing long enough to fill a batch. */
 			pthread_mutex_lock(&c->mu);
@@ -373,31 +395,40 @@ core_main(void *arg)
 			log_err("store: dropping %zu readings that could not be committed", c->nbatch);
 			c->nbatch = 0;
 		}
-		/* Wait for the first reading (or a retry/prune/heartbeat tick). */
-		n = queue_pop(c->q, c->batch + c->nbatch, CORE_BATCH - c->nbatch,
-		    now + (store_failing ? CORE_RETRY_MS : CORE_TICK_MS));
+		/*
+		 * Wait for the first readings, or for what time brings.  Asleep
+		 * until due, the thread is not wedged: its heartbeat says so.
+		 */
+		due = next_due(c, now, store_failing, next_prune, next_size);
+		atomic_store(&c->heartbeat_ms, due);
+		n = queue_pop(c->q, c->batch + c->nbatch, CORE_BATCH - c->nbatch, due);
+		atomic_store(&c->heartbeat_ms, queue_now_ms());
 		c->nbatch += n;
 		got = n;
-		/* Then gather what else arrives within the commit interval. */
-		int64_t until = queue_now_ms() + c->p.commit_interval_ms;
-		while (n > 0 && c->nbatch < CORE_BATCH && c->p.commit_interval_ms > 0) {
-			n = queue_pop(c->q, c->batch + c->nbatch, CORE_BATCH - c->nbatch, until);
+		/*
+		 * Commit at once when the last commit is a commit interval old
+		 * (a burst of polls is one push, see queue_push_more); otherwise
+		 * gather until it is, not woken by every push meanwhile.  So an
+		 * idle station wakes once per burst, a busy one commits at most
+		 * once per interval, in batches as large as the load makes them.
+		 */
+		int64_t until = last_commit + c->p.commit_interval_ms;
+		if (n > 0 && c->nbatch < CORE_BATCH && queue_now_ms() < until) {
+			n = queue_gather(c->q, c->batch + c->nbatch, CORE_BATCH - c->nbatch, until);
 			c->nbatch += n;
 			got += n;
-			if (queue_now_ms() >= until)
-				break;
 		}
+		if (c->nbatch > 0)
+			last_commit = queue_now_ms();
 		store_failing = !commit(c);
 		take_command(c);
-		if (c->alerts != NULL && queue_now_ms() >= next_tick) {
+		if (c->alerts != NULL && alerts_next_tick(c->alerts) <= now_wall_ms())
 			alert_events(c, alerts_tick(c->alerts, now_wall_ms()));
-			next_tick = queue_now_ms() + CORE_TICK_MS;
-		}
 		if (queue_now_ms() >= next_prune) {
 			prune(c);
 			next_prune = queue_now_ms() + CORE_PRUNE_EVERY_MS;
 		}
-		if (queue_now_ms() >= next_size) {
+		if (c->p.max_size_bytes > 0 && queue_now_ms() >= next_size) {
 			enforce_size(c);
 			next_size = queue_now_ms() + CORE_SIZE_EVERY_MS;
 		}

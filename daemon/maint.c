@@ -127,3 +127,16 @@ maint_expire(struct maint *m, int64_t now_ms, char (*out)[LW_NAME_MAX], size_t m
 	pthread_mutex_unlock(&m->mu);
 	return n;
 }
+
+int64_t
+maint_next_end(struct maint *m)
+{
+	int64_t first = MAINT_FOREVER;
+
+	pthread_mutex_lock(&m->mu);
+	for (size_t i = 0; i < m->n; i++)
+		if (m->ents[i].until_ms < first)
+			first = m->ents[i].until_ms;
+	pthread_mutex_unlock(&m->mu);
+	return first;
+}

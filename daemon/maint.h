@@ -40,4 +40,7 @@ int64_t	 maint_until(struct maint *, const char *device);
  */
 size_t	 maint_expire(struct maint *, int64_t now_ms, char (*out)[LW_NAME_MAX], size_t max);
 
+/* The earliest end of a maintenance in the table; MAINT_FOREVER when none ends. */
+int64_t	 maint_next_end(struct maint *);
+
 #endif

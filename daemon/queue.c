@@ -21,6 +21,8 @@ struct queue {
 	size_t			 len;
 	bool			 closed;
 	bool			 woken;		/* queue_wake() since the last pop */
+	size_t			 wake_len;	/* the consumer waits for this many */
+	size_t			 high_water;	/* this many wake it whatever it waits for */
 	uint64_t		 dropped;
 };
 
@@ -47,6 +49,8 @@ queue_new(size_t capacity, struct queue **ret)
 		return -ENOMEM;
 	}
 	q->capacity = capacity;
+	q->wake_len = 1;
+	q->high_water = capacity / 2 > 0 ? capacity / 2 : 1;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -67,8 +71,9 @@ queue_free(struct queue *q)
 	free(q);
 }
 
-size_t
-queue_push(struct queue *q, const struct lw_reading *r, size_t n)
+/* Append; wake the consumer when it waits for no more than len (or at the high water). */
+static size_t
+push(struct queue *q, const struct lw_reading *r, size_t n, bool more)
 {
 	size_t dropped = 0;
 
@@ -82,18 +87,33 @@ queue_push(struct queue *q, const struct lw_reading *r, size_t n)
 		q->len++;
 	}
 	q->dropped += dropped;
-	pthread_cond_signal(&q->cv);
+	if (q->len >= q->high_water || (!more && q->len >= q->wake_len))
+		pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return dropped;
 }
 
 size_t
-queue_pop(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_ms)
+queue_push(struct queue *q, const struct lw_reading *r, size_t n)
+{
+	return push(q, r, n, false);
+}
+
+size_t
+queue_push_more(struct queue *q, const struct lw_reading *r, size_t n)
+{
+	return push(q, r, n, true);
+}
+
+/* Wait under mu until wake_len readings, closed, woken or the deadline; then take. */
+static size_t
+take(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_ms, size_t wake_len)
 {
 	size_t n = 0;
 
 	pthread_mutex_lock(&q->mu);
-	while (q->len == 0 && !q->closed && !q->woken) {
+	q->wake_len = wake_len;
+	while (q->len < wake_len && !q->closed && !q->woken) {
 		if (deadline_ms < 0) {
 			pthread_cond_wait(&q->cv, &q->mu);
 			continue;
@@ -104,6 +124,7 @@ queue_pop(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_
 			break;
 	}
 	q->woken = false;
+	q->wake_len = 1;
 	while (n < max && q->len > 0) {
 		out[n++] = q->ring[q->head];
 		q->head = (q->head + 1) % q->capacity;
@@ -111,6 +132,18 @@ queue_pop(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_
 	}
 	pthread_mutex_unlock(&q->mu);
 	return n;
+}
+
+size_t
+queue_pop(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_ms)
+{
+	return take(q, out, max, deadline_ms, 1);
+}
+
+size_t
+queue_gather(struct queue *q, struct lw_reading *out, size_t max, int64_t until_ms)
+{
+	return take(q, out, max, until_ms, q->high_water);
 }
 
 void

@@ -23,11 +23,26 @@ void	 queue_free(struct queue *);
 size_t	 queue_push(struct queue *, const struct lw_reading *, size_t n);
 
 /*
+ * The same, when the producer has more to push at once (the next device of
+ * a bus is due already): the consumer is not woken for them unless the queue
+ * is half full, so a burst of polls costs it one wake-up.  The producer
+ * must end the burst with queue_push (or the readings wait for the next).
+ */
+size_t	 queue_push_more(struct queue *, const struct lw_reading *, size_t n);
+
+/*
  * Wait until at least one reading is queued, the queue is closed, or the
  * monotonic deadline_ms passes (-1: no deadline); then take up to max.
  * Returns how many were taken (0 on timeout or when closed and empty).
  */
 size_t	 queue_pop(struct queue *, struct lw_reading *out, size_t max, int64_t deadline_ms);
+
+/*
+ * Wait until the monotonic until_ms (or the queue is half full, closed or
+ * woken), taking no notice of pushes before; then take up to max.  For the
+ * consumer that gathers a batch: pushes meanwhile do not wake it.
+ */
+size_t	 queue_gather(struct queue *, struct lw_reading *out, size_t max, int64_t until_ms);
 
 /* Wake the consumer once: a pop waiting now (or the next one) returns at once. */
 void	 queue_wake(struct queue *);

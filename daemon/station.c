@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The running station (see station.h): the threads and who starts, reloads
- * and stops them.  The main thread waits for signals with sigtimedwait and a
- * tick of at most a second.  On the tick it writes the daemon's own figures
- * into the queue as readings of the device `lakewatchd`, and tells systemd
+ * and stops them.  The main thread waits for signals with sigtimedwait until
+ * its next task is due.  Then it writes the daemon's own figures into the
+ * queue as readings of the device `lakewatchd`, or tells systemd
  * (sdnotify.h) how the station is (STATUS=) and, every half watchdog
  * interval, that it is alive (WATCHDOG=1), but only while every thread's
  * heartbeat is fresh (watchdog.h), so that a wedged bus thread gets the
@@ -49,7 +49,7 @@
 
 #define QUEUE_CAPACITY		16384	/* readings between the bus threads and the store */
 #define RELOAD_WAIT_MS		30000	/* a reload asked over the control socket */
-#define TICK_MS			1000	/* the main thread's longest wait */
+#define IDLE_WAIT_MS		3600000	/* the main thread's wait with nothing due */
 #define SD_STATUS_EVERY_MS	10000	/* STATUS= at most this often (it reads the store) */
 /*
  * The longest the other threads go without a heartbeat when healthy: the
@@ -424,19 +424,23 @@ watchdog_ping(struct station *s, bool now_anyway)
 	}
 }
 
-/* How long the main thread may wait: a tick, or less when the watchdog is due. */
+/*
+ * How long the main thread may wait for a signal: until the next thing it
+ * has to do (self-metrics, WATCHDOG=1, STATUS=), so an idle station does not
+ * wake it for nothing.
+ */
 static int64_t
 wait_ms(const struct station *s)
 {
-	int64_t wait = TICK_MS;
+	int64_t now = queue_now_ms(), until = now + IDLE_WAIT_MS;
 
-	if (s->watchdog_ms > 0) {
-		int64_t due = s->last_ping_ms + s->watchdog_ms / 2 - queue_now_ms();
-
-		if (due < wait)
-			wait = due < 1 ? 1 : due;
-	}
-	return wait;
+	if (s->cref->conf->station.metrics_interval_ms > 0 && s->next_metrics_ms < until)
+		until = s->next_metrics_ms;
+	if (s->watchdog_ms > 0 && s->last_ping_ms + s->watchdog_ms / 2 < until)
+		until = s->last_ping_ms + s->watchdog_ms / 2;
+	if (sdnotify_enabled() && s->next_sd_status_ms < until)
+		until = s->next_sd_status_ms;
+	return until > now ? until - now : 1;
 }
 
 /* STATUS= for systemctl status, when it changed, at most every SD_STATUS_EVERY_MS. */

@@ -187,5 +187,5 @@ watchdog_bus_limit_ms(const struct conf *conf, size_t index)
 		if (dev->bus == index && dev->enabled)
 			worst = max64(worst, watchdog_device_poll_ms(conf, dev));
 	}
-	return worst + WATCHDOG_BUS_WAIT_MS + WATCHDOG_MARGIN_MS;
+	return worst + WATCHDOG_MARGIN_MS;
 }

@@ -24,12 +24,6 @@
 /* Added to every computed bus limit: scheduling delays, DNS, a slow log write. */
 #define WATCHDOG_MARGIN_MS	10000
 
-/*
- * The longest a bus thread waits without refreshing its heartbeat when it has
- * nothing to do or waits for its next device (bus.c), included in the limit.
- */
-#define WATCHDOG_BUS_WAIT_MS	1000
-
 /* One watched thread. */
 struct watchdog_thread {
 	const char	*name;		/* for the log: "bus 'rtu0'", "core" (borrowed) */
@@ -78,9 +72,10 @@ int64_t	 watchdog_device_poll_ms(const struct conf *conf, const struct conf_devi
 
 /*
  * The limit of the thread of conf->buses[index]: the longest poll of its
- * enabled devices (watchdog_device_poll_ms), plus WATCHDOG_BUS_WAIT_MS and
- * WATCHDOG_MARGIN_MS.  It assumes that the bus thread refreshes its heartbeat
- * before every poll and at least every WATCHDOG_BUS_WAIT_MS while it waits.
+ * enabled devices (watchdog_device_poll_ms), plus WATCHDOG_MARGIN_MS.  It
+ * assumes that the bus thread sets its heartbeat to now before every poll,
+ * and to the end of its wait when it waits for the next device (bus.c): a
+ * heartbeat in the future is fresh.
  */
 int64_t	 watchdog_bus_limit_ms(const struct conf *conf, size_t index);
 

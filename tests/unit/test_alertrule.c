@@ -477,7 +477,13 @@ test_data_unknown(void)
 	r = rule_base();
 	r.stale_ms = MIN(15);
 	alertrule_init(&st, T0);
+	CHECK(alertrule_tick_due(&r, ALERT_STALE, &st) == T0 + MIN(15),
+	    "a stale alert is due at its limit after the last good reading");
+	CHECK_EQ_INT(0, alertrule_tick(&r, ALERT_STALE, &ph, &st, T0 + MIN(15) - 1, NULL),
+	    "and not a millisecond before");
+	CHECK(alertrule_tick_due(&r, ALERT_VALUE, &st) == INT64_MAX, "time alone moves no value alert");
 	CHECK_EQ_INT(1, alertrule_tick(&r, ALERT_STALE, &ph, &st, T0 + MIN(15), NULL), "stale");
+	CHECK(alertrule_tick_due(&r, ALERT_STALE, &st) == INT64_MAX, "raised, it is due no more");
 	rd = reading(T0 + MIN(16), 0, LW_Q_MISSING, false);
 	alertrule_reading(&r, ALERT_STALE, &ph, &st, &rd, NULL);
 	CHECK(st.severity == WARN && !st.data_unknown, "stale: bad data changes nothing");

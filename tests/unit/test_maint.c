@@ -41,13 +41,16 @@ main(void)
 	CHECK(maint_active(m, "level", INT64_MAX - 1), "level for ever");
 	CHECK_EQ_INT(5000, maint_until(m, "sonde"), "until");
 	CHECK_EQ_INT(0, maint_until(m, "turb"), "until of one not in maintenance");
+	CHECK(maint_next_end(m) == 5000, "the next end is sonde's");
 	CHECK_EQ_INT(0, maint_set(m, "sonde", 9000), "extend sonde");
+	CHECK(maint_next_end(m) == 9000, "which moves with it");
 	CHECK_EQ_INT(0, maint_expire(m, 8000, out, 4), "nothing ended by 8000");
 	CHECK_EQ_INT(1, maint_expire(m, 9000, out, 4), "sonde ended by 9000");
 	CHECK_EQ_STR("sonde", out[0], "and says which");
 	CHECK(!maint_active(m, "sonde", 1), "and it is gone");
 	CHECK_EQ_INT(0, maint_set(m, "level", 0), "end level");
 	CHECK(!maint_active(m, "level", 1), "level is not in maintenance");
+	CHECK(maint_next_end(m) == MAINT_FOREVER, "no end to come: MAINT_FOREVER");
 	CHECK_EQ_INT(0, maint_set(m, "nobody", 0), "ending one not in maintenance is fine");
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the reading queue: order, bounds, drops, deadlines, close, threads. */
+/*
+ * Unit tests for the reading queue: order, bounds, drops, deadlines, close,
+ * threads; bursts that wake the consumer once, gathering that is not woken.
+ */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "queue.h"
 #include "tap.h"
@@ -118,10 +124,97 @@ test_threads(void)
 	queue_free(q);
 }
 
+/* A consumer thread: one pop (or gather) and when it returned. */
+struct consumer {
+	struct queue	*q;
+	bool		 gather;
+	int64_t		 until;
+	size_t		 got;
+	int64_t		 returned_ms;
+	atomic_bool	 done;
+};
+
+static void *
+consume(void *arg)
+{
+	struct consumer *c = arg;
+	struct lw_reading out[64];
+
+	c->got = c->gather ? queue_gather(c->q, out, 64, c->until) : queue_pop(c->q, out, 64, c->until);
+	c->returned_ms = queue_now_ms();
+	atomic_store(&c->done, true);
+	return NULL;
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void
+test_bursts(void)
+{
+	struct lw_reading in[8];
+	struct consumer c;
+	struct queue *q;
+	pthread_t th;
+
+	for (int i = 0; i < 8; i++)
+		in[i] = mk(i);
+	/* A burst: pushes marked "more" do not wake a waiting pop; its end does. */
+	queue_new(16, &q);
+	c = (struct consumer){ .q = q, .until = queue_now_ms() + 5000 };
+	pthread_create(&th, NULL, consume, &c);
+	sleep_ms(50);
+	queue_push_more(q, in, 2);
+	queue_push_more(q, in + 2, 2);
+	sleep_ms(150);
+	CHECK(!atomic_load(&c.done), "a burst's first pushes do not wake the consumer");
+	queue_push(q, in + 4, 1);
+	pthread_join(th, NULL);
+	CHECK_EQ_INT(5, c.got, "the burst's end wakes it, and it takes the whole burst");
+	/* However long the burst, half a queue wakes the consumer. */
+	c = (struct consumer){ .q = q, .until = queue_now_ms() + 5000 };
+	pthread_create(&th, NULL, consume, &c);
+	sleep_ms(50);
+	queue_push_more(q, in, 7);
+	sleep_ms(100);
+	CHECK(!atomic_load(&c.done), "below half full a burst still waits");
+	queue_push_more(q, in, 1);
+	pthread_join(th, NULL);
+	CHECK_EQ_INT(8, c.got, "at half full the consumer is woken");
+	/* Gathering: pushes do not wake it before its time. */
+	int64_t t0 = queue_now_ms();
+	c = (struct consumer){ .q = q, .gather = true, .until = t0 + 300 };
+	pthread_create(&th, NULL, consume, &c);
+	sleep_ms(30);
+	queue_push(q, in, 1);
+	sleep_ms(30);
+	queue_push(q, in + 1, 1);
+	pthread_join(th, NULL);
+	CHECK(c.returned_ms - t0 >= 290, "a gather sleeps until its time, pushes or not (%lld ms)",
+	    (long long)(c.returned_ms - t0));
+	CHECK_EQ_INT(2, c.got, "and takes all that came meanwhile");
+	t0 = queue_now_ms();
+	c = (struct consumer){ .q = q, .gather = true, .until = t0 + 5000 };
+	pthread_create(&th, NULL, consume, &c);
+	sleep_ms(30);
+	queue_push(q, in, 8);
+	pthread_join(th, NULL);
+	CHECK(c.returned_ms - t0 < 4000 && c.got == 8, "unless the queue is half full");
+	queue_push(q, in, 1);
+	CHECK_EQ_INT(1, queue_pop(q, in, 8, 0), "a pop after a gather waits for one reading again");
+	queue_free(q);
+}
+
 int
 main(void)
 {
 	test_order_and_drops();
 	test_threads();
+	test_bursts();
 	return tap_done();
 }
