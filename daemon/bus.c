@@ -20,6 +20,7 @@
 #include "log.h"
 #include "poll.h"
 #include "sched.h"
+#include "threadname.h"
 #include "timefmt.h"
 #include "now.h"
 
@@ -269,6 +270,7 @@ bus_main(void *arg)
 	struct bus *b = arg;
 	int open_err = -ENOTCONN;
 
+	thread_name("bus %s", b->cb->name);
 	for (;;) {
 		int i = sched_next(b->sched, b->ndev);
 

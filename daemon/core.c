@@ -19,6 +19,7 @@
 #include "alerts.h"
 #include "core.h"
 #include "log.h"
+#include "threadname.h"
 #include "timefmt.h"
 #include "now.h"
 
@@ -382,6 +383,7 @@ core_main(void *arg)
 	bool store_failing = false;
 	unsigned shutdown_tries = 0;
 
+	thread_name("core");
 	prune(c);
 	for (;;) {
 		int64_t now = queue_now_ms(), due;

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "now.h"
 #include "strbuf.h"
+#include "threadname.h"
 #include "utf8.h"
 #include "wake.h"
 
@@ -640,6 +641,7 @@ serve(void *arg)
 	bool complained = false;
 	char e[128];
 
+	thread_name("control");
 	for (;;) {
 		int fd, n = poll(p, 2, -1);
 

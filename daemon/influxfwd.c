@@ -28,6 +28,7 @@
 #include "store.h"
 #include "strbuf.h"
 #include "now.h"
+#include "threadname.h"
 
 #define INFLUXFWD_READ_ROWS	512		/* readings read from the store at a time */
 #define INFLUXFWD_READ_EVENTS	64		/* alert events */
@@ -576,6 +577,7 @@ influxfwd_main(void *arg)
 {
 	struct influxfwd *f = arg;
 
+	thread_name("influxdb");
 	if (curl_setup(f) != 0) {
 		log_err("influxdb: cannot set up the HTTP client: out of memory");
 		return NULL;

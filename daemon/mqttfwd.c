@@ -44,6 +44,7 @@
 #include "store.h"
 #include "strbuf.h"
 #include "now.h"
+#include "threadname.h"
 
 #define MQTTFWD_READ_ROWS	256		/* readings read from the store at a time */
 #define MQTTFWD_PERSIST_MS	1000		/* the cursor is written at most this often */
@@ -783,6 +784,7 @@ mqttfwd_main(void *arg)
 {
 	struct mqttfwd *f = arg;
 
+	thread_name("mqtt");
 	if (!open_store(f))
 		goto out;
 	f->next_attempt_ms = now_mono_ms();

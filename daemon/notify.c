@@ -25,6 +25,7 @@
 #include "numfmt.h"
 #include "store.h"
 #include "strbuf.h"
+#include "threadname.h"
 #include "timefmt.h"
 
 #define NOTIFY_EVENTS		16		/* events read at a time */
@@ -304,6 +305,7 @@ notifier_main(void *arg)
 	struct notifier *n = arg;
 	int64_t next_pass = 0;	/* wall clock */
 
+	thread_name("notify %s", n->cfg.name);
 	if (fwdstore_open(n->store_path, n->cursor_name, n->cursor_name, wake_fd(n->stop_wake),
 	    &n->stop, &n->st, &n->cursor) != 0)
 		return NULL;
