@@ -16,19 +16,34 @@ level_ok(const char *s)
 	return s[0] != '\0' && strpbrk(s, "/+#") == NULL;
 }
 
+/* Append s and a '/' (none after the last) at *at; false when it does not fit. */
+static bool
+put_level(char *buf, size_t len, size_t *at, const char *s, bool last)
+{
+	size_t n = strlen(s);
+
+	if (*at + n + 1 > len)
+		return false;
+	memcpy(buf + *at, s, n);
+	*at += n;
+	buf[(*at)++] = last ? '\0' : '/';
+	return true;
+}
+
+/* ROOT/STATION/A[/B], without snprintf: every reading sent needs one. */
 static int
 topic(char *buf, size_t len, const char *root, const char *station, const char *a,
     const char *b)
 {
-	int n;
+	size_t at = 0;
 
 	if (!level_ok(station) || !level_ok(a) || (b != NULL && !level_ok(b)))
 		return -EINVAL;
-	if (b != NULL)
-		n = snprintf(buf, len, "%s/%s/%s/%s", root, station, a, b);
-	else
-		n = snprintf(buf, len, "%s/%s/%s", root, station, a);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	if (!put_level(buf, len, &at, root, false) || !put_level(buf, len, &at, station, false) ||
+	    !put_level(buf, len, &at, a, b == NULL) ||
+	    (b != NULL && !put_level(buf, len, &at, b, true)))
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 int

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shortest round-trip formatting of doubles (see numfmt.h).  printf's %.Ng
- * is tried from 1 significant digit up until strtod gives back the same
- * bits; 17 digits always do for an IEEE 754 double.  That is at most 17
- * snprintf/strtod pairs, a few microseconds, which is nothing next to the
- * network write the text is for; values that come from sensors typically
- * need five digits or fewer.
+ * Shortest round-trip formatting of doubles (see numfmt.h).  printf's %.15g
+ * is tried first, then 16 and 17 digits, until strtod gives back the same
+ * bits; 17 digits always do for an IEEE 754 double.  Starting at 15 loses
+ * nothing: when the shortest text S that reads back has p <= 15 digits, v
+ * is within half an ulp of S, and 15-digit decimals lie further apart than
+ * an ulp (10^15 < 2^53), so S padded with zeros is the 15-digit decimal
+ * nearest v, which %.15g prints, trailing zeros dropped: S itself.  So a
+ * value costs one snprintf/strtod pair, at most three (every reading sent
+ * over MQTT and to InfluxDB goes through here).  Subnormals, which carry
+ * fewer bits, are searched from one digit up.
  *
  * printf and strtod follow LC_NUMERIC, and a locale with a decimal comma
  * would corrupt the line protocol.  So both run under a C locale of their
@@ -14,6 +18,7 @@
  * changes the output, and threads do not disturb one another.
  */
 #include <errno.h>
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -62,7 +67,8 @@ numfmt_double(char *buf, size_t len, double v)
 	if (c_locale == (locale_t)0)
 		return -ENOMEM;
 	saved = uselocale(c_locale);
-	for (prec = 1; prec <= 17; prec++) {
+	/* A subnormal has fewer bits than 15 digits: search it from 1 digit. */
+	for (prec = fabs(v) < DBL_MIN && v != 0 ? 1 : 15; prec <= 17; prec++) {
 		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
 		if (n > 0 && (size_t)n < sizeof(tmp) && reads_back(tmp, v))
 			break;

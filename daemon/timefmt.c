@@ -64,6 +64,16 @@ days_in_month(int64_t y, unsigned m)
 	return m == 2 && leap_year(y) ? 29 : days[m - 1];
 }
 
+/* v as n decimal digits, zero-padded (v < 10^n). */
+static void
+put_digits(char *p, unsigned v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 int
 timefmt_iso8601(int64_t ms, char *buf, size_t len)
 {
@@ -85,9 +95,22 @@ timefmt_iso8601(int64_t ms, char *buf, size_t len)
 		day--;
 	}
 	civil_from_days(day, &y, &m, &d);
-	snprintf(buf, len, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", (int)y, m, d,
-	    (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-	    (int)(rem % 1000));
+	/* By hand, not snprintf: every reading sent is stamped with one. */
+	put_digits(buf, (unsigned)y, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, m, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, d, 2);
+	buf[10] = 'T';
+	put_digits(buf + 11, (unsigned)(rem / 3600000), 2);
+	buf[13] = ':';
+	put_digits(buf + 14, (unsigned)(rem / 60000 % 60), 2);
+	buf[16] = ':';
+	put_digits(buf + 17, (unsigned)(rem / 1000 % 60), 2);
+	buf[19] = '.';
+	put_digits(buf + 20, (unsigned)(rem % 1000), 3);
+	buf[23] = 'Z';
+	buf[24] = '\0';
 	return 0;
 }
 
