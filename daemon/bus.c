@@ -28,7 +28,9 @@
 #define BUS_REOPEN_MAX_MS	30000
 #define BUS_REMIND_MS		(10 * 60 * 1000)	/* a device down this long is logged again */
 #define BUS_IDLE_MS		(3600 * 1000)		/* the wait of a bus without enabled devices */
-#define BUS_BURST_MAX_MS	50			/* readings held back in a burst at most */
+#define BUS_BURST_MAX_MS	10			/* readings held back in a burst at most */
+#define BUS_ROOM_WAIT_MS	100			/* interval 0: a wait for the store, in one piece */
+#define BUS_DROP_REMIND_MS	60000			/* dropping readings is logged again this often */
 
 #ifndef LW_SOURCE_EPOCH
 #define LW_SOURCE_EPOCH		1764547200		/* 2025-12-01: a floor when the build says none */
@@ -53,6 +55,8 @@ struct bus {
 	int64_t			 reopen_wait_ms;
 	unsigned		 open_failures;	/* consecutive failed opens */
 	struct failrun		*failrun;	/* per device: its run of failed polls */
+	struct failrun		 drops;		/* pushes that found the queue full */
+	uint64_t		 dropped;	/* readings of the current run of drops */
 	struct bus_device_status *status;	/* per device, under mu */
 	bool			 clock_unset;	/* the last poll found it so (logged) */
 	int64_t			 burst_since_ms;	/* the first push of this burst, or -1 */
@@ -115,6 +119,7 @@ bus_context(struct bus *b, int *open_err)
 		b->open_failures = 0;
 		atomic_store(&b->is_open, true);
 		b->reopen_wait_ms = BUS_REOPEN_MIN_MS;
+	failrun_init(&b->drops, BUS_DROP_REMIND_MS);
 		return b->ctx;
 	}
 	if (b->open_failures++ == 0)
@@ -264,6 +269,36 @@ push(struct bus *b, size_t n)
 	return queue_push_more(b->q, b->readings, n);
 }
 
+/* Readings dropped for a full queue: logged when it starts, now and then, and when it ends. */
+static void
+note_drops(struct bus *b, const struct conf_device *dev, size_t dropped)
+{
+	int64_t now = now_mono_ms();
+	unsigned pushes;
+
+	if (dropped == 0) {
+		if ((pushes = failrun_ok(&b->drops)) > 0)
+			log_notice("bus '%s': the store queue has room again; %llu readings were "
+			    "dropped in %u polls", b->cb->name, (unsigned long long)b->dropped, pushes);
+		b->dropped = 0;
+		return;
+	}
+	b->dropped += dropped;
+	switch (failrun_fail(&b->drops, now)) {
+	case FAILRUN_FIRST:
+		log_warn("bus '%s': store queue full, %zu readings of device '%s' dropped: the store "
+		    "cannot keep up with the polls", b->cb->name, dropped, dev->name);
+		break;
+	case FAILRUN_REMIND:
+		log_warn("bus '%s': store queue still full: %llu readings dropped in %lld s",
+		    b->cb->name, (unsigned long long)b->dropped,
+		    (long long)((now - b->drops.since_ms) / 1000));
+		break;
+	case FAILRUN_QUIET:
+		break;
+	}
+}
+
 static void *
 bus_main(void *arg)
 {
@@ -283,6 +318,16 @@ bus_main(void *arg)
 		}
 		if (wait_until(b, b->sched[i].due_ms))
 			break;
+		/*
+		 * "As fast as possible" is as fast as the store takes the readings:
+		 * taken faster they would only be dropped.  Devices with an
+		 * interval keep their schedule whatever the store does.
+		 */
+		if (b->sched[i].interval_ms == 0 && !queue_wait_room(b->q,
+		    b->devs[i]->model->npoints, queue_now_ms() + BUS_ROOM_WAIT_MS)) {
+			atomic_store(&b->heartbeat_ms, queue_now_ms());
+			continue;
+		}
 
 		const struct conf_device *dev = b->devs[i];
 		modbus_t *ctx = bus_context(b, &open_err);
@@ -305,10 +350,7 @@ bus_main(void *arg)
 			memset(&res, 0, sizeof(res));
 		check_clock(b, dev, b->readings);
 		sched_done(&b->sched[i], rc == 0, queue_now_ms());
-		size_t dropped = push(b, dev->model->npoints);
-
-		if (dropped > 0)
-			log_warn("device '%s': store queue full, %zu readings dropped", dev->name, dropped);
+		note_drops(b, dev, push(b, dev->model->npoints));
 		record(b, (size_t)i, dev, rc, &res);
 		if (rc != 0) {
 			int64_t now = now_mono_ms();

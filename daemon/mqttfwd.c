@@ -316,8 +316,14 @@ on_publish(struct mosquitto *m, void *arg, int mid, int reason, const mosquitto_
 
 	(void)m;
 	(void)props;
+	/*
+	 * Message ids are 16 bits and come round again after 65535 messages:
+	 * the status's is forgotten once acknowledged, or the reading that
+	 * gets it next would never be.
+	 */
 	if (mid == f->status_mid) {
 		f->status_acked = true;
+		f->status_mid = -1;
 		return;
 	}
 	if (!ackring_ack(&f->ring, mid))

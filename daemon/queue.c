@@ -15,6 +15,8 @@
 struct queue {
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
+	pthread_cond_t		 room_cv;	/* producers waiting for room */
+	unsigned		 room_waiters;
 	struct lw_reading	*ring;		/* capacity slots */
 	size_t			 capacity;
 	size_t			 head;		/* next to take */
@@ -55,6 +57,7 @@ queue_new(size_t capacity, struct queue **ret)
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&q->cv, &ca);
+	pthread_cond_init(&q->room_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	*ret = q;
 	return 0;
@@ -66,6 +69,7 @@ queue_free(struct queue *q)
 	if (q == NULL)
 		return;
 	pthread_cond_destroy(&q->cv);
+	pthread_cond_destroy(&q->room_cv);
 	pthread_mutex_destroy(&q->mu);
 	free(q->ring);
 	free(q);
@@ -130,6 +134,8 @@ take(struct queue *q, struct lw_reading *out, size_t max, int64_t deadline_ms, s
 		q->head = (q->head + 1) % q->capacity;
 		q->len--;
 	}
+	if (n > 0 && q->room_waiters > 0)
+		pthread_cond_broadcast(&q->room_cv);
 	pthread_mutex_unlock(&q->mu);
 	return n;
 }
@@ -144,6 +150,28 @@ size_t
 queue_gather(struct queue *q, struct lw_reading *out, size_t max, int64_t until_ms)
 {
 	return take(q, out, max, until_ms, q->high_water);
+}
+
+bool
+queue_wait_room(struct queue *q, size_t n, int64_t deadline_ms)
+{
+	struct timespec ts = { .tv_sec = deadline_ms / 1000,
+		.tv_nsec = (deadline_ms % 1000) * 1000000 };
+	bool fits;
+
+	pthread_mutex_lock(&q->mu);
+	if (q->len + n > q->high_water && !q->closed) {
+		/* What is queued may be a burst the consumer was not told of yet. */
+		pthread_cond_signal(&q->cv);
+		q->room_waiters++;
+		while (q->len + n > q->high_water && !q->closed &&
+		    pthread_cond_timedwait(&q->room_cv, &q->mu, &ts) != ETIMEDOUT)
+			;
+		q->room_waiters--;
+	}
+	fits = q->len + n <= q->high_water;
+	pthread_mutex_unlock(&q->mu);
+	return fits;
 }
 
 void
@@ -161,6 +189,7 @@ queue_close(struct queue *q)
 	pthread_mutex_lock(&q->mu);
 	q->closed = true;
 	pthread_cond_broadcast(&q->cv);
+	pthread_cond_broadcast(&q->room_cv);
 	pthread_mutex_unlock(&q->mu);
 }
 

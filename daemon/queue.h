@@ -8,6 +8,7 @@
 #ifndef LW_QUEUE_H
 #define LW_QUEUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,14 @@ size_t	 queue_pop(struct queue *, struct lw_reading *out, size_t max, int64_t de
  * consumer that gathers a batch: pushes meanwhile do not wake it.
  */
 size_t	 queue_gather(struct queue *, struct lw_reading *out, size_t max, int64_t until_ms);
+
+/*
+ * Wait until n more readings fit below the half-full mark, the queue is
+ * closed, or the monotonic deadline_ms passes; true if they fit.  For a
+ * producer polling as fast as it can: it goes at the consumer's pace
+ * instead of filling the queue and dropping.  The consumer is woken first.
+ */
+bool	 queue_wait_room(struct queue *, size_t n, int64_t deadline_ms);
 
 /* Wake the consumer once: a pop waiting now (or the next one) returns at once. */
 void	 queue_wake(struct queue *);

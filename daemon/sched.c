@@ -12,6 +12,7 @@ sched_init(struct sched_entry *e, int64_t interval_ms, int64_t now_ms)
 	e->interval_ms = interval_ms;
 	e->due_ms = now_ms;
 	e->failures = 0;
+	e->polls = 0;
 }
 
 int
@@ -20,7 +21,8 @@ sched_next(const struct sched_entry *e, size_t n)
 	int best = -1;
 
 	for (size_t i = 0; i < n; i++)
-		if (best < 0 || e[i].due_ms < e[best].due_ms)
+		if (best < 0 || e[i].due_ms < e[best].due_ms ||
+		    (e[i].due_ms == e[best].due_ms && e[i].polls < e[best].polls))
 			best = (int)i;
 	return best;
 }
@@ -31,6 +33,7 @@ sched_done(struct sched_entry *e, bool ok, int64_t now_ms)
 	int64_t cap = e->interval_ms > SCHED_BACKOFF_CAP_MS ? e->interval_ms : SCHED_BACKOFF_CAP_MS;
 	int64_t wait;
 
+	e->polls++;
 	if (ok) {
 		e->failures = 0;
 		e->due_ms += e->interval_ms;

@@ -18,12 +18,17 @@ struct sched_entry {
 	int64_t		 interval_ms;	/* configured; 0 = as fast as possible */
 	int64_t		 due_ms;	/* next poll */
 	unsigned	 failures;	/* consecutive failed polls */
+	uint64_t	 polls;		/* polls recorded, for taking turns */
 };
 
 /* Start an entry due at now. */
 void	 sched_init(struct sched_entry *, int64_t interval_ms, int64_t now_ms);
 
-/* Index of the entry due first (the lowest index among equals); -1 if n == 0. */
+/*
+ * Index of the entry due first; among equals the one polled fewest times,
+ * then the lowest index, so devices due at the same millisecond (all of
+ * them, at interval 0) take turns.  -1 if n == 0.
+ */
 int	 sched_next(const struct sched_entry *, size_t n);
 
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the reading queue: order, bounds, drops, deadlines, close,
- * threads; bursts that wake the consumer once, gathering that is not woken.
+ * threads; bursts that wake the consumer once, gathering that is not woken;
+ * a producer waiting for room.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -210,11 +211,50 @@ test_bursts(void)
 	queue_free(q);
 }
 
+/* A producer at interval 0 waits for room below half full; the wait wakes a sleeping consumer. */
+static void
+test_room(void)
+{
+	struct lw_reading in[8];
+	struct consumer c;
+	struct queue *q;
+	pthread_t th;
+	int64_t t0;
+
+	for (int i = 0; i < 8; i++)
+		in[i] = mk(i);
+	queue_new(16, &q);
+	queue_push_more(q, in, 6);
+	CHECK(queue_wait_room(q, 2, queue_now_ms()), "room for 2 below half full (8 of 16)");
+	t0 = queue_now_ms();
+	CHECK(!queue_wait_room(q, 3, t0 + 60), "no room for 3: the wait ends at its deadline");
+	CHECK(queue_now_ms() - t0 >= 55, "after waiting for it");
+	CHECK_EQ_INT(6, queue_pop(q, in, 8, 0), "emptied");
+	/* A burst does not wake a waiting consumer; a producer waiting for room does. */
+	c = (struct consumer){ .q = q, .until = queue_now_ms() + 5000 };
+	pthread_create(&th, NULL, consume, &c);
+	sleep_ms(50);
+	queue_push_more(q, in, 6);
+	sleep_ms(50);
+	CHECK(!atomic_load(&c.done), "the burst alone leaves the consumer asleep");
+	t0 = queue_now_ms();
+	CHECK(queue_wait_room(q, 8, t0 + 5000), "room once the consumer took the burst");
+	pthread_join(th, NULL);
+	CHECK(queue_now_ms() - t0 < 4000 && c.got == 6, "woken by the wait, it took all 6");
+	queue_push(q, in, 8);
+	queue_close(q);
+	t0 = queue_now_ms();
+	CHECK(!queue_wait_room(q, 1, t0 + 5000), "a closed queue ends the wait");
+	CHECK(queue_now_ms() - t0 < 1000, "at once");
+	queue_free(q);
+}
+
 int
 main(void)
 {
 	test_order_and_drops();
 	test_threads();
 	test_bursts();
+	test_room();
 	return tap_done();
 }

@@ -68,7 +68,7 @@ test_backoff(void)
 static void
 test_next(void)
 {
-	struct sched_entry e[3] = { { 0, 0, 0 } };
+	struct sched_entry e[3] = { { 0, 0, 0, 0 } };
 
 	CHECK_EQ_INT(-1, sched_next(e, 0), "no entries");
 	sched_init(&e[0], 1000, 300);
@@ -79,6 +79,35 @@ test_next(void)
 	CHECK_EQ_INT(2, sched_next(e, 3), "next earliest");
 }
 
+/* At interval 0 polls end within the millisecond they start: the devices still take turns. */
+static void
+test_turns(void)
+{
+	struct sched_entry e[4];
+	unsigned polls[4] = { 0 };
+
+	for (int i = 0; i < 4; i++)
+		sched_init(&e[i], 0, 100);
+	for (int k = 0; k < 400; k++) {
+		int i = sched_next(e, 4);
+
+		polls[i]++;
+		sched_done(&e[i], true, 100 + k / 50);	/* 50 polls per millisecond */
+	}
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ_INT(100, polls[i], "every device polled as often at interval 0");
+	/* A failing device backs off; the others share the bus. */
+	sched_done(&e[3], false, 200);
+	for (int k = 0; k < 300; k++) {
+		int i = sched_next(e, 4);
+
+		CHECK(i != 3, "the backed-off device waits for its retry");
+		sched_done(&e[i], true, 200);
+	}
+	CHECK_EQ_INT(200, e[0].polls, "the healthy ones took turns");
+	CHECK_EQ_INT(200, e[2].polls, "the healthy ones took turns");
+}
+
 int
 main(void)
 {
@@ -86,5 +115,6 @@ main(void)
 	test_flat_out();
 	test_backoff();
 	test_next();
+	test_turns();
 	return tap_done();
 }
