@@ -73,7 +73,7 @@ struct conf_station {
 struct conf_store {
 	char			 path[CONF_PATH_MAX];
 	int64_t			 retention_ms;		/* 0: keep for ever */
-	int64_t			 commit_interval_ms;	/* longest a reading waits for its commit */
+	int64_t			 commit_interval_ms;	/* commits at most this often (0: at once) */
 	int64_t			 max_size_bytes;	/* 0: no cap; else 1MB..1TB */
 };
 

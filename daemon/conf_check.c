@@ -673,7 +673,7 @@ check_store(struct conf_loader *L, const config_setting_t *g, struct conf_store 
 	    sizeof(st->path));
 	conf_get_dur(L, &k[SO_RETENTION], "store", "retention", 0, 36500LL * 86400000,
 	    3650LL * 86400000, &st->retention_ms);
-	conf_get_dur(L, &k[SO_COMMIT], "store", "commit_interval", 0, 60000, 1000,
+	conf_get_dur(L, &k[SO_COMMIT], "store", "commit_interval", 0, 60000, 0,
 	    &st->commit_interval_ms);
 	/* No cap unless given; "0B" is no way to say so, leaving the key out is. */
 	conf_get_size(L, &k[SO_MAX_SIZE], "store", "max_size", STORE_SIZE_MIN, STORE_SIZE_MAX, 0,

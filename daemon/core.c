@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The core thread (see core.h).  Group commit: it waits for the first reading,
- * gathers whatever else is queued (up to a batch, and for at most the commit
- * interval), and commits it in one transaction, so commits stay few under
- * load and a reading waits little when the station is quiet.  A failing
+ * takes whatever else is queued (up to a batch; with a commit interval set,
+ * what comes until it is over) and commits it in one transaction, so commits
+ * stay few under load and a reading waits little when the station is quiet.  A failing
  * store (disk full, I/O error) does not stop acquisition: the batch is kept
  * and retried, and only what no longer fits in memory is dropped and counted.
  */
@@ -409,10 +409,11 @@ core_main(void *arg)
 		got = n;
 		/*
 		 * Commit at once when the last commit is a commit interval old
-		 * (a burst of polls is one push, see queue_push_more); otherwise
-		 * gather until it is, not woken by every push meanwhile.  So an
-		 * idle station wakes once per burst, a busy one commits at most
-		 * once per interval, in batches as large as the load makes them.
+		 * (a burst of polls is one push, see queue_push_more), which with
+		 * the default interval 0 is always: readings queued during a
+		 * commit go together in the next (group commit).  With an
+		 * interval set, gather until it is over, not woken by every push
+		 * meanwhile: fewer writes to a flash card, longer waits.
 		 */
 		int64_t until = last_commit + c->p.commit_interval_ms;
 		if (n > 0 && c->nbatch < CORE_BATCH && queue_now_ms() < until) {

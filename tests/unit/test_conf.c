@@ -335,7 +335,7 @@ test_defaults(void)
 	CHECK_EQ_INT(16, d->max_gap, "max_gap: the model's");
 	CHECK_EQ_STR(CONF_DEFAULT_STORE, c->store.path, "default store path");
 	CHECK_EQ_INT(3650LL * 86400000, c->store.retention_ms, "default retention");
-	CHECK_EQ_INT(1000, c->store.commit_interval_ms, "default commit interval");
+	CHECK_EQ_INT(0, c->store.commit_interval_ms, "default commit interval");
 	CHECK_EQ_STR(CONF_DEFAULT_CONTROL, c->control_socket, "default control socket");
 	conf_free(c);
 
