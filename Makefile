@@ -17,7 +17,7 @@ SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 PKG_CONFIG ?= pkg-config
-PKGS       := libmodbus libconfig sqlite3 libmosquitto libcurl zlib
+PKGS       := libmodbus libconfig sqlite3 libmosquitto openssl zlib
 VERSION    := 0.1.0
 # When the source was last changed (the last commit; now outside git): a
 # system clock reading earlier than this is obviously unset.

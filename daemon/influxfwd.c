@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The InfluxDB forwarder (see influxfwd.h).  libcurl easy interface, one
- * handle reused for keep-alive; the body is gzipped with zlib when asked.
- * Credentials never go in the URL: HTTP Basic for 1.x, a Token header for 2.x.
+ * The InfluxDB forwarder (see influxfwd.h).  The project's own HTTP/1.1
+ * client (http.h), one connection kept alive from request to request; the
+ * body is gzipped with zlib when asked.  Credentials never go in the URL:
+ * HTTP Basic for 1.x, a Token header for 2.x.
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -20,6 +20,7 @@
 #include "backoff.h"
 #include "failrun.h"
 #include "fwdstore.h"
+#include "http.h"
 #include "influxfwd.h"
 #include "influxmsg.h"
 #include "influxpolicy.h"
@@ -41,6 +42,11 @@
 #define INFLUXFWD_REMIND_MS	(10 * 60 * 1000)
 #define INFLUXFWD_IDLE_MS	60000		/* longest sleep with nothing to send */
 #define INFLUXFWD_STORE_RETRY_MS	5000
+#define INFLUXFWD_CONNECT_MAX_MS	10000		/* of the request's timeout, for connecting */
+
+#ifndef LW_VERSION
+#define LW_VERSION	"unknown"
+#endif
 
 struct influxfwd {
 	struct conf_influx	 cfg;
@@ -56,8 +62,8 @@ struct influxfwd {
 
 	/* The thread's own. */
 	struct store		*st;
-	CURL			*curl;
-	struct curl_slist	*headers;
+	struct http		*http;
+	struct strbuf		 headers;		/* of each request: may hold the secret */
 	char			*url;			/* the write URL, with its query */
 	char			 secret[512];
 	bool			 have_secret;
@@ -144,107 +150,73 @@ request_succeeded(struct influxfwd *f)
 	set_state(f, true, "");
 }
 
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct influxfwd *f = arg;
-	size_t len = size * n;
-	size_t room = f->answer.len < INFLUXFWD_BODY_MAX ? INFLUXFWD_BODY_MAX - f->answer.len : 0;
-
-	sb_append(&f->answer, data, len < room ? len : room);
-	return len;
-}
-
-static size_t
-on_header(char *data, size_t size, size_t n, void *arg)
-{
-	struct influxfwd *f = arg;
-	size_t len = size * n;
-	static const char name[] = "retry-after:";
-
-	if (len > sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0) {
-		size_t vlen = len - (sizeof(name) - 1);
-
-		if (vlen >= sizeof(f->retry_after))
-			vlen = sizeof(f->retry_after) - 1;
-		memcpy(f->retry_after, data + sizeof(name) - 1, vlen);
-		f->retry_after[vlen] = '\0';
-	}
-	return len;
-}
-
-/* Abandon a transfer in progress when asked to stop. */
-static int
-on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
-{
-	struct influxfwd *f = arg;
-
-	(void)dt; (void)dn; (void)ut; (void)un;
-	return atomic_load(&f->stop) ? 1 : 0;
-}
-
 /* base + path + '?' + the query, names escaped. */
 static char *
-write_url(CURL *c, const struct conf_influx *cfg)
+write_url(const struct conf_influx *cfg)
 {
 	struct strbuf sb;
-	char *a = NULL, *b = NULL, *out = NULL;
+	char *out = NULL;
+	int rc;
 
 	sb_init(&sb);
 	if (cfg->api == CONF_INFLUX_V1) {
-		a = curl_easy_escape(c, cfg->database, 0);
-		b = cfg->retention_policy[0] ? curl_easy_escape(c, cfg->retention_policy, 0) : NULL;
-		if (a != NULL && (b != NULL || !cfg->retention_policy[0]))
-			sb_printf(&sb, "%s/write?db=%s%s%s&precision=ms", cfg->url, a,
-			    b ? "&rp=" : "", b ? b : "");
+		rc = sb_printf(&sb, "%s/write?db=", cfg->url);
+		if (rc == 0)
+			rc = http_escape(&sb, cfg->database);
+		if (rc == 0 && cfg->retention_policy[0] != '\0') {
+			rc = sb_appends(&sb, "&rp=");
+			if (rc == 0)
+				rc = http_escape(&sb, cfg->retention_policy);
+		}
 	} else {
-		a = curl_easy_escape(c, cfg->org, 0);
-		b = curl_easy_escape(c, cfg->bucket, 0);
-		if (a != NULL && b != NULL)
-			sb_printf(&sb, "%s/api/v2/write?org=%s&bucket=%s&precision=ms", cfg->url, a, b);
+		rc = sb_printf(&sb, "%s/api/v2/write?org=", cfg->url);
+		if (rc == 0)
+			rc = http_escape(&sb, cfg->org);
+		if (rc == 0)
+			rc = sb_appends(&sb, "&bucket=");
+		if (rc == 0)
+			rc = http_escape(&sb, cfg->bucket);
 	}
-	curl_free(a);
-	curl_free(b);
-	if (sb.len > 0 && sb.data != NULL)
+	if (rc == 0)
+		rc = sb_appends(&sb, "&precision=ms");
+	if (rc == 0)
 		out = strdup(sb.data);
 	sb_free(&sb);
 	return out;
 }
 
-/* The handle with everything that does not change between requests. */
+/*
+ * The client for the write URL, with everything that does not change
+ * between requests.  0, or -errno with a message in err.
+ */
 static int
-curl_setup(struct influxfwd *f)
+http_setup(struct influxfwd *f, char *err, size_t errlen)
 {
 	const struct conf_influx *cfg = &f->cfg;
-	int64_t connect_ms = cfg->timeout_ms < 10000 ? cfg->timeout_ms : 10000;
+	struct http_opts o = {
+		.tls_verify = cfg->tls_verify,
+		.ca_file = cfg->ca_file,
+		.connect_timeout_ms = cfg->timeout_ms < INFLUXFWD_CONNECT_MAX_MS ? cfg->timeout_ms :
+		    INFLUXFWD_CONNECT_MAX_MS,
+		.abort_fd = wake_fd(f->stop_wake),	/* a stop ends a request at once */
+		.body_max = INFLUXFWD_BODY_MAX,
+	};
 
-	f->curl = curl_easy_init();
-	if (f->curl == NULL)
+	f->url = write_url(cfg);
+	if (f->url == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
-	f->url = write_url(f->curl, cfg);
-	if (f->url == NULL)
-		return -ENOMEM;
-	curl_easy_setopt(f->curl, CURLOPT_URL, f->url);
-	curl_easy_setopt(f->curl, CURLOPT_POST, 1L);
-	curl_easy_setopt(f->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(f->curl, CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
-	curl_easy_setopt(f->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)connect_ms);
-	/* The daemon's own settings only: no proxy from the environment. */
-	curl_easy_setopt(f->curl, CURLOPT_PROXY, "");
-	curl_easy_setopt(f->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(f->curl, CURLOPT_SSL_VERIFYPEER, cfg->tls_verify ? 1L : 0L);
-	curl_easy_setopt(f->curl, CURLOPT_SSL_VERIFYHOST, cfg->tls_verify ? 2L : 0L);
-	curl_easy_setopt(f->curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	if (cfg->ca_file[0] != '\0')
-		curl_easy_setopt(f->curl, CURLOPT_CAINFO, cfg->ca_file);
-	curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, f);
-	curl_easy_setopt(f->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(f->curl, CURLOPT_HEADERDATA, f);
-	curl_easy_setopt(f->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(f->curl, CURLOPT_XFERINFODATA, f);
-	curl_easy_setopt(f->curl, CURLOPT_NOPROGRESS, 0L);
-	return 0;
+	}
+	return http_new(f->url, &o, &f->http, err, errlen);
+}
+
+/* Wipe and empty the request headers (they may hold the secret). */
+static void
+headers_wipe(struct influxfwd *f)
+{
+	if (f->headers.data != NULL)
+		explicit_bzero(f->headers.data, f->headers.cap);
+	sb_reset(&f->headers);
 }
 
 /*
@@ -258,8 +230,7 @@ credentials(struct influxfwd *f, char *err, size_t errlen)
 {
 	const struct conf_influx *cfg = &f->cfg;
 	const char *file = cfg->api == CONF_INFLUX_V1 ? cfg->password_file : cfg->token_file;
-	struct curl_slist *h = NULL;
-	char header[600];
+	struct strbuf *h = &f->headers;
 	int rc;
 
 	if (f->have_secret)
@@ -267,28 +238,24 @@ credentials(struct influxfwd *f, char *err, size_t errlen)
 	f->secret[0] = '\0';
 	if (file[0] != '\0' && (rc = secret_read(file, f->secret, sizeof(f->secret), err, errlen)) != 0)
 		return rc;
-	h = curl_slist_append(h, "Content-Type: text/plain; charset=utf-8");
-	/* No "Expect: 100-continue" round trip before each body. */
-	if (h != NULL)
-		h = curl_slist_append(h, "Expect:");
-	if (h != NULL && cfg->gzip)
-		h = curl_slist_append(h, "Content-Encoding: gzip");
-	if (h != NULL && cfg->api == CONF_INFLUX_V2 && f->secret[0] != '\0') {
-		snprintf(header, sizeof(header), "Authorization: Token %s", f->secret);
-		h = curl_slist_append(h, header);
-		explicit_bzero(header, sizeof(header));
+	headers_wipe(f);
+	rc = sb_appends(h, "User-Agent: lakewatchd/" LW_VERSION "\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n");
+	if (rc == 0 && cfg->gzip)
+		rc = sb_appends(h, "Content-Encoding: gzip\r\n");
+	if (rc == 0 && cfg->api == CONF_INFLUX_V2 && f->secret[0] != '\0')
+		rc = sb_printf(h, "Authorization: Token %s\r\n", f->secret);
+	if (rc == 0 && cfg->api == CONF_INFLUX_V1 && cfg->username[0] != '\0') {
+		rc = sb_appends(h, "Authorization: ");
+		if (rc == 0)
+			rc = http_basic_auth(h, cfg->username, f->secret);
+		if (rc == 0)
+			rc = sb_appends(h, "\r\n");
 	}
-	if (h == NULL) {
+	if (rc != 0) {
+		headers_wipe(f);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
-	}
-	curl_slist_free_all(f->headers);
-	f->headers = h;
-	curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, f->headers);
-	if (cfg->api == CONF_INFLUX_V1 && cfg->username[0] != '\0') {
-		curl_easy_setopt(f->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(f->curl, CURLOPT_USERNAME, cfg->username);
-		curl_easy_setopt(f->curl, CURLOPT_PASSWORD, f->secret);
 	}
 	f->have_secret = true;
 	return 0;
@@ -334,8 +301,8 @@ post(struct influxfwd *f, size_t a, size_t b, char *why, size_t whylen)
 {
 	const char *data = f->body.data + f->off[a];
 	size_t len = f->off[b] - f->off[a];
-	long status = 0;
-	CURLcode cc;
+	struct http_answer ans;
+	int rc;
 
 	if (f->cfg.gzip) {
 		if (gzip_into(f, data, len) != 0) {
@@ -347,18 +314,22 @@ post(struct influxfwd *f, size_t a, size_t b, char *why, size_t whylen)
 	}
 	sb_reset(&f->answer);
 	f->retry_after[0] = '\0';
-	curl_easy_setopt(f->curl, CURLOPT_POSTFIELDS, data);
-	curl_easy_setopt(f->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	cc = curl_easy_perform(f->curl);
+	rc = http_post(f->http, http_target(f->http), f->headers.data, data, len, f->cfg.timeout_ms,
+	    &ans);
 	pthread_mutex_lock(&f->mu);
 	f->stats.requests++;
 	pthread_mutex_unlock(&f->mu);
-	if (cc != CURLE_OK) {
-		snprintf(why, whylen, "%s", curl_easy_strerror(cc));
+	if (rc != 0) {
+		snprintf(why, whylen, "%s", http_error(f->http));
 		return 0;
 	}
-	curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &status);
-	return status;
+	/* The message: InfluxDB's body, or its X-Influxdb-Error header when there is none. */
+	if (ans.body_len > 0)
+		sb_append(&f->answer, ans.body, ans.body_len);
+	else
+		sb_appends(&f->answer, ans.head->influx_error);
+	snprintf(f->retry_after, sizeof(f->retry_after), "%s", ans.head->retry_after);
+	return ans.status;
 }
 
 /* A line for a reading or an event that cannot be one: skipped, loudly, never a broken line. */
@@ -497,6 +468,9 @@ send_batch(struct influxfwd *f)
 		enum influx_action act = influx_classify(status);
 		int64_t delay, dropped;
 
+		if (atomic_load(&f->stop))
+			return 0;	/* abandoned: the batch stays in the store */
+
 		pthread_mutex_lock(&f->mu);
 		f->stats.sent += b - a;
 		pthread_mutex_unlock(&f->mu);
@@ -576,10 +550,11 @@ static void *
 influxfwd_main(void *arg)
 {
 	struct influxfwd *f = arg;
+	char err[300];
 
 	thread_name("influxdb");
-	if (curl_setup(f) != 0) {
-		log_err("influxdb: cannot set up the HTTP client: out of memory");
+	if (http_setup(f, err, sizeof(err)) != 0) {
+		log_err("influxdb: cannot set up the HTTP client: %s", err);
 		return NULL;
 	}
 	if (!open_store(f))
@@ -651,6 +626,7 @@ influxfwd_start(const struct conf *conf, struct wake *journal, struct influxfwd 
 	backoff_init(&f->config_backoff, INFLUXFWD_CONFIG_MIN_MS, INFLUXFWD_CONFIG_MAX_MS, seed + 1);
 	sb_init(&f->body);
 	sb_init(&f->answer);
+	sb_init(&f->headers);
 	f->off = calloc(f->cfg.batch_size + 1, sizeof(*f->off));
 	f->seq = calloc(f->cfg.batch_size, sizeof(*f->seq));
 	f->rows = calloc(INFLUXFWD_READ_ROWS, sizeof(*f->rows));
@@ -688,9 +664,9 @@ influxfwd_stop(struct influxfwd *f)
 	atomic_store(&f->stop, true);
 	wake_signal(f->stop_wake);
 	pthread_join(f->thread, NULL);
-	if (f->curl != NULL)
-		curl_easy_cleanup(f->curl);
-	curl_slist_free_all(f->headers);
+	http_free(f->http);
+	headers_wipe(f);
+	sb_free(&f->headers);
 	free(f->url);
 	store_close(f->st);
 	explicit_bzero(f->secret, sizeof(f->secret));

@@ -31,7 +31,7 @@ struct influxfwd;
 /*
  * Start the forwarder for conf->influx (which must be enabled).  What it
  * needs of conf is copied; journal is borrowed and must outlive it.
- * curl_global_init() must have been called.  0 and *ret, or -errno.
+ * 0 and *ret, or -errno.
  */
 int	 influxfwd_start(const struct conf *, struct wake *journal, struct influxfwd **ret);
 

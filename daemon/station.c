@@ -24,7 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <mosquitto.h>
 
 #include "busset.h"
@@ -563,7 +562,6 @@ station_run(struct conf *conf)
 	}
 	/* Not thread-safe: before any thread starts. */
 	mosquitto_lib_init();
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	ok = start(&s);
 	if (ok) {
 		conf = s.cref->conf;
@@ -611,7 +609,6 @@ station_run(struct conf *conf)
 	sdnotify_close();
 	pthread_cond_destroy(&s.cv);
 	pthread_mutex_destroy(&s.mu);
-	curl_global_cleanup();
 	mosquitto_lib_cleanup();
 	return ok ? 0 : 1;
 }

@@ -6,7 +6,7 @@
 # command is printed and the script fails.
 set -eu
 what=${1:-check}
-build_pkgs="gcc make pkg-config libmodbus-dev libconfig-dev libsqlite3-dev libmosquitto-dev libcurl4-openssl-dev zlib1g-dev"
+build_pkgs="gcc make pkg-config libmodbus-dev libconfig-dev libsqlite3-dev libmosquitto-dev libssl-dev zlib1g-dev"
 run_pkgs="sqlite3 socat"
 test_pkgs="clang mosquitto mosquitto-clients influxdb victoria-metrics curl openssl python3 man-db systemd faketime"
 case $what in
