@@ -67,7 +67,8 @@ struct influxfwd {
 	char			*url;			/* the write URL, with its query */
 	char			 secret[512];
 	bool			 have_secret;
-	int64_t			 cursor[2];		/* persisted, per stream: readings, events */
+	int64_t			 cursor[2];		/* acknowledged, per stream: readings, events */
+	int64_t			 saved[2];		/* the same, as written to the store */
 	int			 stream;		/* of the batch: 0 readings, 1 alert events */
 	struct backoff		 backoff;
 	struct backoff		 config_backoff;
@@ -89,6 +90,8 @@ struct influxfwd {
 	struct store_alert_event *events;		/* INFLUXFWD_READ_EVENTS */
 };
 
+static void	save_cursor(struct influxfwd *, int stream, bool force);
+
 /* Sleep until ms pass, the journal grows (if asked) or a stop; true on stop. */
 static bool
 wait_for(struct influxfwd *f, int64_t ms, bool journal)
@@ -98,6 +101,10 @@ wait_for(struct influxfwd *f, int64_t ms, bool journal)
 		{ .fd = wake_fd(f->journal), .events = POLLIN },
 	};
 
+	if (f->st != NULL) {
+		save_cursor(f, 0, false);
+		save_cursor(f, 1, false);
+	}
 	if (ms > 0 && !atomic_load(&f->stop))
 		poll(p, journal ? 2 : 1, (int)(ms > INFLUXFWD_IDLE_MS ? INFLUXFWD_IDLE_MS : ms));
 	if (journal && (p[1].revents & POLLIN))
@@ -417,15 +424,34 @@ build_batch(struct influxfwd *f, int stream)
 	return 0;
 }
 
+/*
+ * Write a stream's cursor.  Unforced, a store busy with a commit is left
+ * for later (the next batch's, or before the thread waits): the forwarder
+ * does not stop sending to wait for the lock.
+ */
+static void
+save_cursor(struct influxfwd *f, int stream, bool force)
+{
+	const char *name = stream == 1 ? INFLUXFWD_EVENTS_CURSOR : INFLUXFWD_CURSOR;
+	int err;
+
+	if (f->saved[stream] == f->cursor[stream])
+		return;
+	err = force ? store_cursor_set(f->st, name, f->cursor[stream]) :
+	    store_cursor_try_set(f->st, name, f->cursor[stream]);
+	if (err == 0)
+		f->saved[stream] = f->cursor[stream];
+	else if (err != -EBUSY || force)
+		log_warn("influxdb: saving the cursor: %s", store_errmsg(f->st));
+}
+
 static void
 advance(struct influxfwd *f, int64_t seq, size_t lines)
 {
 	if (seq <= f->cursor[f->stream])
 		return;
 	f->cursor[f->stream] = seq;
-	if (store_cursor_set(f->st, f->stream == 1 ? INFLUXFWD_EVENTS_CURSOR : INFLUXFWD_CURSOR,
-	    seq) != 0)
-		log_warn("influxdb: saving the cursor: %s", store_errmsg(f->st));
+	save_cursor(f, f->stream, false);
 	if (f->stream == 1)
 		return;
 	pthread_mutex_lock(&f->mu);
@@ -540,6 +566,8 @@ open_store(struct influxfwd *f)
 	if (store_cursor_get(f->st, INFLUXFWD_EVENTS_CURSOR, &f->cursor[1]) != 0)
 		log_warn("influxdb: reading the alert cursor: %s; starting from the first event",
 		    store_errmsg(f->st));
+	f->saved[0] = f->cursor[0];
+	f->saved[1] = f->cursor[1];
 	pthread_mutex_lock(&f->mu);
 	f->stats.cursor = f->cursor[0];
 	pthread_mutex_unlock(&f->mu);
@@ -604,6 +632,8 @@ influxfwd_main(void *arg)
 		if (delay > 0 && wait_for(f, delay, false))
 			break;
 	}
+	save_cursor(f, 0, true);
+	save_cursor(f, 1, true);
 	return NULL;
 }
 

@@ -48,6 +48,7 @@
 
 #define MQTTFWD_READ_ROWS	256		/* readings read from the store at a time */
 #define MQTTFWD_PERSIST_MS	1000		/* the cursor is written at most this often */
+#define MQTTFWD_BUSY_RETRY_MS	50		/* ... and tried again this soon if the store was busy */
 #define MQTTFWD_BACKOFF_MIN_MS	1000
 #define MQTTFWD_BACKOFF_MAX_MS	60000
 #define MQTTFWD_REMIND_MS	(10 * 60 * 1000)	/* a lasting failure is logged again this often */
@@ -613,22 +614,33 @@ publish_backlog(struct mqttfwd *f)
 	}
 }
 
-/* Write the cursors when they moved, at most every MQTTFWD_PERSIST_MS unless forced. */
+/*
+ * Write the cursors when they moved, at most every MQTTFWD_PERSIST_MS unless
+ * forced.  Unforced, a store busy with a commit is tried again shortly
+ * rather than waited for: the PUBACKs keep coming meanwhile.
+ */
 static void
 persist_cursor(struct mqttfwd *f, bool force)
 {
+	int (*set)(struct store *, const char *, int64_t) =
+	    force ? store_cursor_set : store_cursor_try_set;
 	int64_t done = ackring_done(&f->ring, 0), done_ev = ackring_done(&f->ring, 1);
 	int64_t now = now_mono_ms();
+	int err = 0;
 
 	if ((done <= f->persisted_seq && done_ev <= f->persisted_ev_seq) ||
 	    (!force && now - f->persisted_ms < MQTTFWD_PERSIST_MS))
 		return;
-	if (done > f->persisted_seq && store_cursor_set(f->st, MQTTFWD_CURSOR, done) == 0)
+	if (done > f->persisted_seq && (err = set(f->st, MQTTFWD_CURSOR, done)) == 0)
 		f->persisted_seq = done;
-	if (done_ev > f->persisted_ev_seq &&
-	    store_cursor_set(f->st, MQTTFWD_EVENTS_CURSOR, done_ev) == 0)
+	if (err == 0 && done_ev > f->persisted_ev_seq &&
+	    (err = set(f->st, MQTTFWD_EVENTS_CURSOR, done_ev)) == 0)
 		f->persisted_ev_seq = done_ev;
-	if (f->persisted_seq < done || f->persisted_ev_seq < done_ev)
+	if (err == -EBUSY && !force) {
+		f->persisted_ms = now - MQTTFWD_PERSIST_MS + MQTTFWD_BUSY_RETRY_MS;
+		return;
+	}
+	if (err != 0)
 		log_warn("mqtt: saving the cursor: %s", store_errmsg(f->st));
 	f->persisted_ms = now;
 }
@@ -721,14 +733,15 @@ static int64_t
 sleep_ms(const struct mqttfwd *f)
 {
 	int64_t now = now_mono_ms(), t = f->cfg.keepalive_ms / 4;
+	int64_t persist = f->persisted_ms + MQTTFWD_PERSIST_MS - now;
 
 	if (f->link == LINK_DOWN)
 		t = f->next_attempt_ms - now;
 	else if (f->link == LINK_CONNECTING)
 		t = f->attempt_started_ms + f->cfg.connect_timeout_ms - now + 1;
 	if ((f->persisted_seq < ackring_done(&f->ring, 0) ||
-	    f->persisted_ev_seq < ackring_done(&f->ring, 1)) && t > MQTTFWD_PERSIST_MS)
-		t = MQTTFWD_PERSIST_MS;
+	    f->persisted_ev_seq < ackring_done(&f->ring, 1)) && t > persist)
+		t = persist;
 	return t < 0 ? 0 : t;
 }
 

@@ -404,7 +404,7 @@ configure(struct store *st)
 	int rc, err;
 
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	store_set_busy_timeout(st, STORE_BUSY_TIMEOUT_MS);
 	if ((err = store_exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys")) != 0)
 		return err;
 	if (st->mode == STORE_READ_ONLY)
@@ -501,6 +501,7 @@ store_errmsg(const struct store *st)
 void
 store_set_busy_timeout(struct store *st, int ms)
 {
+	st->busy_ms = ms;
 	sqlite3_busy_timeout(st->db, ms);
 }
 
@@ -906,6 +907,17 @@ store_cursor_set(struct store *st, const char *name, int64_t seq)
 	if (rc != SQLITE_DONE)
 		err = store_fail(st, rc, "storing a cursor");
 	sqlite3_reset(s);
+	return err;
+}
+
+int
+store_cursor_try_set(struct store *st, const char *name, int64_t seq)
+{
+	int err;
+
+	sqlite3_busy_timeout(st->db, 0);
+	err = store_cursor_set(st, name, seq);
+	sqlite3_busy_timeout(st->db, st->busy_ms);
 	return err;
 }
 

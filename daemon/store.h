@@ -93,6 +93,13 @@ int		 store_read_after(struct store *, int64_t after, struct store_row *rows, si
 /* A forwarder's persisted position (0 if it never stored one). */
 int		 store_cursor_get(struct store *, const char *name, int64_t *ret_seq);
 int		 store_cursor_set(struct store *, const char *name, int64_t seq);
+/*
+ * The same, but only if the write lock is free now: -EBUSY at once while
+ * another connection (the core, committing) holds it.  For a forwarder,
+ * whose network loop must not stop to wait for a busy store; the next try
+ * covers it.
+ */
+int		 store_cursor_try_set(struct store *, const char *name, int64_t seq);
 
 /*
  * Queries for the tools.  Each runs one statement and hands its rows to a

@@ -37,6 +37,7 @@ struct store {
 	struct series_ent	*cache;
 	size_t			 cache_cap;	/* a power of two, or 0 */
 	size_t			 cache_n;
+	int			 busy_ms;	/* the busy timeout set */
 	char			 errmsg[512];
 };
 

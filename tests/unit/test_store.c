@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "now.h"
 #include "store.h"
 #include "tap.h"
 
@@ -739,6 +740,16 @@ test_busy(void)
 	CHECK_EQ_INT(-EBUSY, store_append(st, "pp-06", &r, 1), "append gives -EBUSY");
 	CHECK(strstr(store_errmsg(st), "locked") != NULL, "saying so: %s", store_errmsg(st));
 	CHECK_EQ_INT(-EBUSY, store_prune(st, INT64_MAX, INT64_MAX, NULL), "prune gives -EBUSY");
+	store_set_busy_timeout(st, 300);
+	int64_t t0 = now_mono_ms(), seq = -1;
+	CHECK_EQ_INT(-EBUSY, store_cursor_try_set(st, "mqtt", 1), "a cursor try gives -EBUSY");
+	CHECK(now_mono_ms() - t0 < 200, "at once, not after the busy timeout (%lld ms)",
+	    (long long)(now_mono_ms() - t0));
+	t0 = now_mono_ms();
+	CHECK_EQ_INT(-EBUSY, store_append(st, "pp-06", &r, 1), "the busy timeout is as it was");
+	CHECK(now_mono_ms() - t0 >= 280, "append waited it out (%lld ms)",
+	    (long long)(now_mono_ms() - t0));
+	store_set_busy_timeout(st, 50);
 	if (store_open(path, STORE_READ_ONLY, &ro) == 0) {
 		CHECK_EQ_INT(1, store_read_after(ro, 0, rows, 2), "a reader is not blocked by the lock");
 		store_close(ro);
@@ -748,6 +759,8 @@ test_busy(void)
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
 	CHECK_EQ_INT(0, store_append(st, "pp-06", &r, 1), "once the lock is gone, append works");
+	CHECK_EQ_INT(0, store_cursor_try_set(st, "mqtt", 7), "and a cursor try works");
+	CHECK(store_cursor_get(st, "mqtt", &seq) == 0 && seq == 7, "the cursor is written");
 	CHECK_EQ_INT(2, count_rows(path), "and nothing was lost or doubled");
 	store_close(st);
 }
