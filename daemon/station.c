@@ -46,7 +46,12 @@
 #include "wake.h"
 #include "watchdog.h"
 
-#define QUEUE_CAPACITY		16384	/* readings between the bus threads and the store */
+/*
+ * Readings between the bus threads and the store, 152 bytes each: seconds of
+ * a busy station's polls while a commit is slow (a failing store keeps its
+ * own batch besides).
+ */
+#define QUEUE_CAPACITY		4096
 #define RELOAD_WAIT_MS		30000	/* a reload asked over the control socket */
 #define IDLE_WAIT_MS		3600000	/* the main thread's wait with nothing due */
 #define SD_STATUS_EVERY_MS	10000	/* STATUS= at most this often (it reads the store) */
