@@ -40,10 +40,12 @@
 #include "store.h"
 #include "store_impl.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_APPLICATION_ID	0x4c4b5754	/* "LKWT" in the file header */
 #define STORE_WAL_LIMIT		(16 * 1024 * 1024)	/* WAL truncated to this after checkpoints */
 #define STORE_PRUNE_CHUNK	10000	/* rows deleted per transaction, so the writer never stalls long */
+#define STORE_INDEX_BATCH	8192	/* readings put in sample_index at a time (schema 3) */
+#define STORE_CACHE_KIB		256	/* page cache of a read-write connection */
 
 /* The quality codes are stored as the enum's values: keep them fixed. */
 _Static_assert(LW_Q_GOOD == 0 && LW_Q_SUSPECT == 1 && LW_Q_BAD == 2 &&
@@ -142,6 +144,32 @@ static const char schema_v2[] =
 	"  PRIMARY KEY (notifier, alert));";
 
 /*
+ * Schema version 3, on top of version 2: the per-series index of the
+ * readings moves from an index on sample, which a commit of readings of N
+ * series wrote N pages of (one per series, wherever its newest entries
+ * were: at 1000 series, 16 kB written per reading), to the table
+ * sample_index, filled STORE_INDEX_BATCH readings at a time in series order,
+ * so that each of its pages is written once a batch, not once a commit.
+ * The readings after meta's indexed_through are found in sample itself, by
+ * seq, which is where they are.  A trigger keeps deleted readings out of it.
+ */
+static const char schema_v3[] =
+	"CREATE TABLE sample_index ("
+	"  series INTEGER NOT NULL,"
+	"  time_ms INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  PRIMARY KEY (series, time_ms, seq)) WITHOUT ROWID;"
+	"INSERT INTO sample_index (series, time_ms, seq)"
+	"  SELECT series, time_ms, seq FROM sample ORDER BY series, time_ms, seq;"
+	"INSERT INTO meta (key, value)"
+	"  SELECT 'indexed_through', coalesce(max(seq), 0) FROM sample;"
+	"DROP INDEX sample_series_time;"
+	"CREATE TRIGGER sample_unindex AFTER DELETE ON sample BEGIN"
+	"  DELETE FROM sample_index"
+	"   WHERE series = old.series AND time_ms = old.time_ms AND seq = old.seq;"
+	" END;";
+
+/*
  * A batch goes in STORE_ROWS_PER_INSERT rows per statement: one statement
  * run costs about as much as the rows it writes, so this halves the CPU of
  * a commit.  The rows of one VALUES list get their seqs in the list's order.
@@ -164,6 +192,9 @@ enum stmt_id {
 	ST_CURSOR_GET,
 	ST_CURSOR_SET,
 	ST_SERIES_EACH,
+	ST_INDEX_POS,
+	ST_INDEX_ADD,
+	ST_INDEX_SET,
 	ST_COUNT
 };
 
@@ -189,6 +220,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
 	[ST_SERIES_EACH] = "SELECT id, station, device, point, unit FROM series"
 	    " ORDER BY station, device, point, unit",
+	[ST_INDEX_POS] = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'indexed_through'",
+	[ST_INDEX_ADD] = "INSERT INTO sample_index (series, time_ms, seq)"
+	    " SELECT series, time_ms, seq FROM sample WHERE seq > ?1 AND seq <= ?2"
+	    " ORDER BY series, time_ms, seq",
+	[ST_INDEX_SET] = "UPDATE meta SET value = ?1 WHERE key = 'indexed_through'",
 };
 
 /* SQLite's result code as a negative errno (see store.h). */
@@ -351,6 +387,7 @@ migrate(struct store *st)
 	if (appid != STORE_APPLICATION_ID && (version != 0 || objects != 0))
 		return store_rollback(st, store_failmsg(st, -EINVAL,
 		    "an SQLite database, but not a lakewatch store"));
+	st->version = STORE_SCHEMA_VERSION;
 	if (version == STORE_SCHEMA_VERSION)
 		return store_commit(st);
 
@@ -364,7 +401,11 @@ migrate(struct store *st)
 			return store_rollback(st, err);
 	}
 	/* Version 1 and up, one step at a time, in the same transaction. */
-	if ((err = store_exec(st, schema_v2, "upgrading the schema to version 2")) != 0)
+	if (version < 2 &&
+	    (err = store_exec(st, schema_v2, "upgrading the schema to version 2")) != 0)
+		return store_rollback(st, err);
+	if (version < 3 &&
+	    (err = store_exec(st, schema_v3, "upgrading the schema to version 3")) != 0)
 		return store_rollback(st, err);
 	snprintf(meta, sizeof(meta), "PRAGMA user_version = %d;", STORE_SCHEMA_VERSION);
 	if ((err = store_exec(st, meta, "upgrading the schema")) != 0)
@@ -393,6 +434,7 @@ check_schema(struct store *st)
 		    (long long)version, STORE_SCHEMA_VERSION);
 		return -ENOTSUP;
 	}
+	st->version = (int)version;	/* a reader copes with an older store */
 	return 0;
 }
 
@@ -425,8 +467,13 @@ configure(struct store *st)
 		return store_failmsg(st, -ENOTSUP, "setting WAL mode: the file system does not allow it");
 	}
 	sqlite3_finalize(s);
-	snprintf(sql, sizeof(sql), "PRAGMA synchronous = FULL; PRAGMA journal_size_limit = %d",
-	    STORE_WAL_LIMIT);
+	/*
+	 * The daemon's connections append and read the newest pages: a small
+	 * page cache does (the kernel's caches the file anyway), and every
+	 * one of them would otherwise hold 2 MB of a solar station's memory.
+	 */
+	snprintf(sql, sizeof(sql), "PRAGMA synchronous = FULL; PRAGMA journal_size_limit = %d;"
+	    " PRAGMA cache_size = -%d", STORE_WAL_LIMIT, STORE_CACHE_KIB);
 	if ((err = store_exec(st, sql, "setting durability")) != 0)
 		return err;
 	return migrate(st);
@@ -635,6 +682,48 @@ series_id(struct store *st, const char *station, const struct lw_reading *r, int
 	return cache_add(st, hash, key, len, *ret);
 }
 
+/* One step of a prepared statement that returns no row (or one integer, into *ret). */
+static int
+step_int(struct store *st, enum stmt_id id, int64_t a, int64_t b, int64_t *ret, const char *what)
+{
+	sqlite3_stmt *s;
+	int rc, err = 0;
+
+	if ((s = stmt(st, id, &err)) == NULL)
+		return err;
+	if (sqlite3_bind_parameter_count(s) >= 1)
+		sqlite3_bind_int64(s, 1, a);
+	if (sqlite3_bind_parameter_count(s) >= 2)
+		sqlite3_bind_int64(s, 2, b);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && ret != NULL) {
+		*ret = sqlite3_column_int64(s, 0);
+		rc = SQLITE_DONE;
+	}
+	if (rc != SQLITE_DONE)
+		err = store_fail(st, rc, what);
+	sqlite3_reset(s);
+	return err;
+}
+
+/*
+ * Inside the append's transaction: once STORE_INDEX_BATCH readings wait
+ * for sample_index, put them there, sorted, and move indexed_through.
+ */
+static int
+index_catch_up(struct store *st)
+{
+	int64_t last = sqlite3_last_insert_rowid(st->db), done = 0;
+	int err;
+
+	if ((err = step_int(st, ST_INDEX_POS, 0, 0, &done, "indexing")) != 0 ||
+	    last - done < STORE_INDEX_BATCH)
+		return err;
+	if ((err = step_int(st, ST_INDEX_ADD, done, last, NULL, "indexing")) != 0)
+		return err;
+	return step_int(st, ST_INDEX_SET, last, 0, NULL, "indexing");
+}
+
 int
 store_append(struct store *st, const char *station, const struct lw_reading *r, size_t n)
 {
@@ -680,6 +769,8 @@ store_append(struct store *st, const char *station, const struct lw_reading *r, 
 		if (rc != SQLITE_DONE)
 			return store_rollback(st, store_fail(st, rc, "append"));
 	}
+	if ((err = index_catch_up(st)) != 0)
+		return store_rollback(st, err);
 	return store_commit(st);
 }
 
@@ -948,29 +1039,35 @@ store_series_each(struct store *st, store_series_fn fn, void *arg)
 }
 
 /*
- * Prepare a range query: the "@SERIES@" in sql stands for the list of series
- * parameters, numbered from first.  Binds the series ids; the caller binds
- * the rest.
+ * Prepare a range query: each "@SERIES@" in sql stands for the list of
+ * series parameters, numbered from first.  Binds the series ids; the caller
+ * binds the rest.
  */
 static int
 prepare_range(struct store *st, const char *sql, const struct store_range *q, int first,
     sqlite3_stmt **ret)
 {
 	static const char marker[] = "@SERIES@";
-	const char *cut = strstr(sql, marker);
-	size_t len = strlen(sql) + q->nseries * 12 + 1, at;
+	size_t markers = 0, len, at = 0;
+	const char *cut;
 	char *text;
 	int rc, err = 0;
 
+	for (cut = strstr(sql, marker); cut != NULL; cut = strstr(cut + 1, marker))
+		markers++;
+	len = strlen(sql) + markers * q->nseries * 12 + 1;
 	if (q->nseries > (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) - (size_t)first)
 		return store_failmsg(st, -E2BIG, "query: too many series at once");
 	if ((text = malloc(len)) == NULL)
 		return store_failmsg(st, -ENOMEM, "query: out of memory");
-	at = (size_t)(cut - sql);
-	memcpy(text, sql, at);
-	for (size_t i = 0; i < q->nseries; i++)
-		at += (size_t)snprintf(text + at, len - at, "%s?%zu", i ? "," : "", first + i);
-	snprintf(text + at, len - at, "%s", cut + strlen(marker));
+	while ((cut = strstr(sql, marker)) != NULL) {
+		memcpy(text + at, sql, (size_t)(cut - sql));
+		at += (size_t)(cut - sql);
+		for (size_t i = 0; i < q->nseries; i++)
+			at += (size_t)snprintf(text + at, len - at, "%s?%zu", i ? "," : "", first + i);
+		sql = cut + strlen(marker);
+	}
+	snprintf(text + at, len - at, "%s", sql);
 	rc = sqlite3_prepare_v2(st->db, text, -1, ret, NULL);
 	free(text);
 	if (rc != SQLITE_OK)
@@ -983,14 +1080,28 @@ prepare_range(struct store *st, const char *sql, const struct store_range *q, in
 	return err;
 }
 
+/*
+ * The readings of the series in [?A, ?B): a condition on sample s.  From
+ * schema 3 on, sample_index up to indexed_through and the readings after it
+ * (a scan by seq: the + keeps SQLite from using the time index instead).
+ */
+#define RANGE_V2(A, B)	"s.series IN (@SERIES@) AND s.time_ms >= ?" A " AND s.time_ms < ?" B
+#define RANGE_V3(A, B)	"s.seq IN (SELECT seq FROM sample_index WHERE series IN (@SERIES@)" \
+	" AND time_ms >= ?" A " AND time_ms < ?" B " UNION ALL SELECT seq FROM sample" \
+	" WHERE seq > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'indexed_through')" \
+	" AND +series IN (@SERIES@) AND +time_ms >= ?" A " AND +time_ms < ?" B ")"
+
 int
 store_query(struct store *st, const struct store_range *q, store_row_fn fn, void *arg)
 {
-	static const char sql[] =
-	    "SELECT s.seq, s.time_ms, r.station, r.device, r.point, r.unit, s.value, s.quality"
-	    " FROM sample s JOIN series r ON r.id = s.series"
-	    " WHERE s.series IN (@SERIES@) AND s.time_ms >= ?1 AND s.time_ms < ?2"
-	    " ORDER BY s.time_ms, r.station, r.device, r.point, r.unit, s.seq";
+#define QUERY_SQL(RANGE) \
+	    "SELECT s.seq, s.time_ms, r.station, r.device, r.point, r.unit, s.value, s.quality" \
+	    " FROM sample s JOIN series r ON r.id = s.series" \
+	    " WHERE " RANGE \
+	    " ORDER BY s.time_ms, r.station, r.device, r.point, r.unit, s.seq"
+	const char *sql = st->version >= 3 ? QUERY_SQL(RANGE_V3("1", "2")) :
+	    QUERY_SQL(RANGE_V2("1", "2"));
+#undef QUERY_SQL
 	struct store_row row;
 	sqlite3_stmt *s;
 	int rc, err;
@@ -1020,17 +1131,20 @@ store_aggregate(struct store *st, const struct store_range *q, int64_t every_ms,
 	 * 1970, where % truncates towards zero).  v is the value where it
 	 * counts, else NULL, which count(), avg(), min() and max() skip.
 	 */
-	static const char sql[] =
-	    "SELECT b, sid, r.station, r.device, r.point, r.unit,"
-	    "  count(v), avg(v), min(v), max(v),"
-	    "  sum(q = 0), sum(q = 1), sum(q = 2), sum(q = 3), sum(q = 4)"
-	    " FROM (SELECT s.series AS sid, s.time_ms - (s.time_ms % ?1 + ?1) % ?1 AS b,"
-	    "    CASE WHEN s.quality IN (0, 1) THEN s.value END AS v, s.quality AS q"
-	    "  FROM sample s"
-	    "  WHERE s.series IN (@SERIES@) AND s.time_ms >= ?2 AND s.time_ms < ?3)"
-	    " JOIN series r ON r.id = sid"
-	    " GROUP BY b, sid"
-	    " ORDER BY b, r.station, r.device, r.point, r.unit";
+#define AGGREGATE_SQL(RANGE) \
+	    "SELECT b, sid, r.station, r.device, r.point, r.unit," \
+	    "  count(v), avg(v), min(v), max(v)," \
+	    "  sum(q = 0), sum(q = 1), sum(q = 2), sum(q = 3), sum(q = 4)" \
+	    " FROM (SELECT s.series AS sid, s.time_ms - (s.time_ms % ?1 + ?1) % ?1 AS b," \
+	    "    CASE WHEN s.quality IN (0, 1) THEN s.value END AS v, s.quality AS q" \
+	    "  FROM sample s" \
+	    "  WHERE " RANGE ")" \
+	    " JOIN series r ON r.id = sid" \
+	    " GROUP BY b, sid" \
+	    " ORDER BY b, r.station, r.device, r.point, r.unit"
+	const char *sql = st->version >= 3 ? AGGREGATE_SQL(RANGE_V3("2", "3")) :
+	    AGGREGATE_SQL(RANGE_V2("2", "3"));
+#undef AGGREGATE_SQL
 	struct store_bucket b;
 	sqlite3_stmt *s;
 	int rc, err;

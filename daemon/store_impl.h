@@ -38,6 +38,7 @@ struct store {
 	size_t			 cache_cap;	/* a power of two, or 0 */
 	size_t			 cache_n;
 	int			 busy_ms;	/* the busy timeout set */
+	int			 version;	/* of the schema, once opened */
 	char			 errmsg[512];
 };
 

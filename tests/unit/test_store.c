@@ -197,7 +197,7 @@ test_views(void)
 	CHECK_EQ_STR("0", sql_rows(path, "SELECT count(*) FROM alert_events"),
 	    "alert_events is there and empty");
 	CHECK_EQ_STR("wal", sql_rows(path, "PRAGMA journal_mode"), "the store is in WAL mode");
-	CHECK_EQ_STR("2", sql_rows(path, "PRAGMA user_version"), "the schema is version 2");
+	CHECK_EQ_STR("3", sql_rows(path, "PRAGMA user_version"), "the schema is version 3");
 	CHECK_EQ_STR("2", sql_rows(path, "SELECT count(*) FROM readings WHERE value IS NULL"
 	    " AND quality = 'missing'"), "both missing readings are NULL, never 0");
 	CHECK_EQ_STR("6", sql_rows(path, "SELECT count(*) FROM series"),
@@ -938,6 +938,129 @@ test_drop_and_trim(void)
 	free(r);
 }
 
+/* What schema 3 added, taken away again: a store as version 2 left it. */
+#define V3_TO_V2 "DROP TRIGGER sample_unindex; DROP TABLE sample_index;" \
+	"DELETE FROM meta WHERE key = 'indexed_through';" \
+	"CREATE INDEX sample_series_time ON sample (series, time_ms); PRAGMA user_version = 2;"
+
+/* Readings of series id in [from, to): how many, and the sum of their values. */
+struct tally {
+	int64_t		 n;
+	double		 sum;
+	int64_t		 last_ms;
+	bool		 ordered;
+};
+
+static int
+tally_row(void *arg, const struct store_row *row)
+{
+	struct tally *t = arg;
+
+	t->ordered = t->ordered && (t->n == 0 || row->r.time_ms >= t->last_ms);
+	t->n++;
+	t->sum += row->r.value;
+	t->last_ms = row->r.time_ms;
+	return 0;
+}
+
+static struct tally
+tally(struct store *st, int64_t id, int64_t from, int64_t to)
+{
+	struct store_range q = { &id, 1, from, to };
+	struct tally t = { 0, 0, 0, true };
+
+	if (store_query(st, &q, tally_row, &t) != 0)
+		t.n = -1;
+	return t;
+}
+
+/*
+ * Schema 3's sample_index: filled a batch at a time, queries find readings
+ * on both sides of indexed_through, deletes leave nothing behind in it; a
+ * version 2 store is read as it is and upgraded with its readings indexed.
+ */
+static void
+test_index(void)
+{
+	enum { PER_SERIES = 10000, CHUNK = 50 };
+	struct lw_reading r[2 * CHUNK];
+	struct find ph = { "sonde", "ph", { 0 }, 0 };
+	struct store_drop drop;
+	struct tally t;
+	char path[128];
+	struct store *st, *ro;
+
+	path_in(path, sizeof(path), "index.db");
+	if (store_open(path, STORE_READ_WRITE, &st) != 0) {
+		CHECK(0, "index store opens");
+		return;
+	}
+	/* pH i at i s, temperature 100 + i beside it: 20000 readings, 100 at a time. */
+	for (int i = 0; i < PER_SERIES; i += CHUNK) {
+		for (int k = 0; k < CHUNK; k++) {
+			r[2 * k] = rd((i + k) * 1000LL, "sonde", "ph", "[pH]", i + k, true, LW_Q_GOOD);
+			r[2 * k + 1] = rd((i + k) * 1000LL, "sonde", "temperature", "Cel",
+			    100 + i + k, true, LW_Q_GOOD);
+		}
+		if (store_append(st, "pp-06", r, 2 * CHUNK) != 0)
+			break;
+	}
+	CHECK_EQ_STR("20000", sql_rows(path, "SELECT count(*) FROM sample"), "20000 readings");
+	CHECK_EQ_STR("16400|16400", sql_rows(path, "SELECT (SELECT value FROM meta WHERE key ="
+	    " 'indexed_through'), (SELECT count(*) FROM sample_index)"),
+	    "full batches are indexed (at the appends that passed 8192 more), the rest waits");
+	store_series_each(st, find_series, &ph);
+	if (ph.n != 1) {
+		CHECK(0, "one pH series");
+		store_close(st);
+		return;
+	}
+	t = tally(st, ph.ids[0], 0, INT64_MAX);
+	CHECK(t.n == PER_SERIES && t.sum == (double)PER_SERIES * (PER_SERIES - 1) / 2 && t.ordered,
+	    "all of a series, indexed and not, once each, in time order (%lld rows, sum %.0f)",
+	    (long long)t.n, t.sum);
+	t = tally(st, ph.ids[0], 8000 * 1000LL, 8400 * 1000LL);
+	CHECK(t.n == 400 && t.sum == 400.0 * 8000 + 400.0 * 399 / 2,
+	    "a range across indexed_through (%lld rows)", (long long)t.n);
+	t = tally(st, ph.ids[0], 9000 * 1000LL, 9010 * 1000LL);
+	CHECK_EQ_INT(10, t.n, "a range of the readings not yet indexed");
+	t = tally(st, ph.ids[0], 100 * 1000LL, 110 * 1000LL);
+	CHECK_EQ_INT(10, t.n, "a range of indexed readings");
+	CHECK(store_prune(st, 2000 * 1000LL, INT64_MAX, &drop) == 0 && drop.deleted == 4000,
+	    "prune the first 2000 s of both series");
+	CHECK_EQ_STR("12400", sql_rows(path, "SELECT count(*) FROM sample_index"),
+	    "their index entries went with them");
+	CHECK_EQ_STR("0", sql_rows(path, "SELECT count(*) FROM sample_index i WHERE NOT EXISTS"
+	    " (SELECT 1 FROM sample s WHERE s.seq = i.seq)"), "none left dangling");
+	t = tally(st, ph.ids[0], 0, INT64_MAX);
+	CHECK_EQ_INT(PER_SERIES - 2000, t.n, "the query sees what is left");
+	store_close(st);
+
+	/* The same store as version 2 left it: read as it is, then upgraded. */
+	sql_exec(path, V3_TO_V2);
+	CHECK_EQ_STR("2", sql_rows(path, "PRAGMA user_version"), "a version 2 store");
+	if (store_open(path, STORE_READ_ONLY, &ro) == 0) {
+		t = tally(ro, ph.ids[0], 8000 * 1000LL, 8400 * 1000LL);
+		CHECK_EQ_INT(400, t.n, "a reader queries a version 2 store");
+		store_close(ro);
+	} else {
+		CHECK(0, "a reader opens a version 2 store");
+	}
+	if (store_open(path, STORE_READ_WRITE, &st) != 0) {
+		CHECK(0, "the version 2 store opens for writing");
+		return;
+	}
+	CHECK_EQ_STR("3|16000|16000|0", sql_rows(path, "SELECT (SELECT * FROM pragma_user_version),"
+	    " (SELECT count(*) FROM sample_index), (SELECT count(*) FROM sample),"
+	    " (SELECT count(*) FROM sqlite_master WHERE name = 'sample_series_time')"),
+	    "upgraded: every reading indexed, the old index gone");
+	t = tally(st, ph.ids[0], 0, INT64_MAX);
+	CHECK(t.n == PER_SERIES - 2000 && t.ordered, "and queried as before (%lld rows)",
+	    (long long)t.n);
+	CHECK_EQ_STR("ok", sql_rows(path, "PRAGMA integrity_check"), "integrity_check is ok");
+	store_close(st);
+}
+
 /* A version 1 store (readings only) is upgraded in place, its readings kept. */
 static void
 test_upgrade_v1(void)
@@ -954,14 +1077,14 @@ test_upgrade_v1(void)
 	store_append(st, "pp-06", &r, 1);
 	store_close(st);
 	/* What version 1 had: no alert state, maintenance or notifier tables. */
-	sql_exec(path, "ALTER TABLE alert_event DROP COLUMN previous;"
+	sql_exec(path, V3_TO_V2 "ALTER TABLE alert_event DROP COLUMN previous;"
 	    "ALTER TABLE alert_event DROP COLUMN acked_by; ALTER TABLE alert_event DROP COLUMN note;"
 	    "DROP TABLE alert_state; DROP TABLE maintenance; DROP TABLE notify_state;"
 	    "PRAGMA user_version = 1;");
 	CHECK_EQ_STR("1", sql_rows(path, "PRAGMA user_version"), "a version 1 store");
 	CHECK_EQ_INT(0, store_open(path, STORE_READ_WRITE, &st), "opens for writing");
 	store_close(st);
-	CHECK_EQ_STR("2", sql_rows(path, "PRAGMA user_version"), "and is version 2 afterwards");
+	CHECK_EQ_STR("3", sql_rows(path, "PRAGMA user_version"), "and is version 3 afterwards");
 	CHECK_EQ_STR("alert_state,maintenance,notify_state", sql_rows(path,
 	    "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE name IN"
 	    " ('alert_state', 'maintenance', 'notify_state') ORDER BY name)"), "with the new tables");
@@ -987,6 +1110,7 @@ main(void)
 	test_prune();
 	test_drop_and_trim();
 	test_upgrade_v1();
+	test_index();
 	test_queries();
 	test_rollback();
 	test_busy();
