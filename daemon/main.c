@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -106,6 +107,14 @@ main(int argc, char *argv[])
 	struct conf *conf;
 	sigset_t set;
 
+#ifdef M_ARENA_MAX
+	/*
+	 * One malloc arena for all threads: glibc would give each thread its
+	 * own, each holding its free memory apart (0.7 MB at 100 devices).
+	 * The threads allocate little after start-up, so they rarely meet.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	while ((ch = getopt_long(argc, argv, "c:nfvVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;
