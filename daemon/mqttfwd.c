@@ -113,6 +113,8 @@ struct mqttfwd {
 	bool			 have_password;
 	struct strbuf		 payload;
 	struct store_row	*rows;
+	uint64_t		 acked_unreported;	/* PUBACKs not yet in stats */
+	uint64_t		 rejected_unreported;
 };
 
 static void
@@ -330,13 +332,10 @@ on_publish(struct mosquitto *m, void *arg, int mid, int reason, const mosquitto_
 	if (!ackring_ack(&f->ring, mid))
 		return;
 	f->last_progress_ms = now_mono_ms();
-	pthread_mutex_lock(&f->mu);
-	f->stats.acked++;
+	/* Counted here, published to the stats once per network round. */
+	f->acked_unreported++;
 	if (reason >= 0x80)
-		f->stats.rejected++;
-	f->stats.last_ack_ms = now_wall_ms();
-	f->stats.cursor = ackring_done(&f->ring, 0);
-	pthread_mutex_unlock(&f->mu);
+		f->rejected_unreported++;
 	/* MQTT 5: the broker may refuse a message (not authorized, quota). */
 	if (reason >= 0x80)
 		log_warn("mqtt: the broker refused a reading (reason %d: %s); it is not sent again",
@@ -555,11 +554,24 @@ publish_events(struct mqttfwd *f)
 	}
 }
 
+/* Count n more readings handed over, in the stats. */
+static void
+count_sent(struct mqttfwd *f, uint64_t n)
+{
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stats.sent += n;
+	f->stats.requests += n;
+	pthread_mutex_unlock(&f->mu);
+}
+
 /* Hand readings after sent_seq to libmosquitto while there is room in flight. */
 static void
 publish_backlog(struct mqttfwd *f)
 {
 	char topic[MQTTMSG_TOPIC_MAX];
+	uint64_t sent = 0;
 
 	while (f->link == LINK_UP && !ackring_full(&f->ring) &&
 	    (f->draining || !atomic_load(&f->stop))) {
@@ -569,7 +581,7 @@ publish_backlog(struct mqttfwd *f)
 
 		if (n < 0) {
 			log_warn("mqtt: reading the store: %s", store_errmsg(f->st));
-			return;
+			break;
 		}
 		for (int i = 0; i < n; i++) {
 			const struct store_row *row = &f->rows[i];
@@ -586,7 +598,7 @@ publish_backlog(struct mqttfwd *f)
 				if (rc == MOSQ_ERR_NO_CONN && f->cfg.qos > 0)
 					rc = MOSQ_ERR_SUCCESS;	/* queued all the same */
 				else if (rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_NOMEM)
-					return;			/* not taken: try again later */
+					goto out;		/* not taken: try again later */
 			} else {
 				rc = MOSQ_ERR_INVAL;
 			}
@@ -604,14 +616,13 @@ publish_backlog(struct mqttfwd *f)
 				pthread_mutex_unlock(&f->mu);
 			}
 			f->sent_seq = row->seq;
-			pthread_mutex_lock(&f->mu);
-			f->stats.sent++;
-			f->stats.requests++;
-			pthread_mutex_unlock(&f->mu);
+			sent++;
 		}
 		if ((size_t)n < (room < MQTTFWD_READ_ROWS ? room : MQTTFWD_READ_ROWS))
-			return;		/* caught up */
+			break;		/* caught up */
 	}
+out:
+	count_sent(f, sent);
 }
 
 /*
@@ -694,6 +705,15 @@ network_round(struct mqttfwd *f, int64_t timeout_ms)
 			f->lib_error[0] = '\0';
 			attempt_failed(f, why);
 		}
+	}
+	if (f->acked_unreported > 0) {
+		pthread_mutex_lock(&f->mu);
+		f->stats.acked += f->acked_unreported;
+		f->stats.rejected += f->rejected_unreported;
+		f->stats.last_ack_ms = now_wall_ms();
+		f->stats.cursor = ackring_done(&f->ring, 0);
+		pthread_mutex_unlock(&f->mu);
+		f->acked_unreported = f->rejected_unreported = 0;
 	}
 	if (f->mosq != NULL && mosquitto_socket(f->mosq) >= 0 && now_mono_ms() >= f->next_misc_ms) {
 		mosquitto_loop_misc(f->mosq);

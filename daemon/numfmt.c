@@ -51,6 +51,32 @@ reads_back(const char *text, double v)
 	return memcmp(&back, &v, sizeof(v)) == 0;
 }
 
+/*
+ * A whole number below 10^15 (what integer registers give), as %g with
+ * enough digits would write it: its digits, no exponent.  No printf.
+ */
+static int
+whole(char *buf, size_t len, double v)
+{
+	char digits[16];
+	uint64_t u = (uint64_t)fabs(v);
+	int k = 0, n;
+
+	do {
+		digits[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	n = k + (v < 0);
+	if ((size_t)n >= len)
+		return -ENOSPC;
+	if (v < 0)
+		*buf++ = '-';
+	while (k > 0)
+		*buf++ = digits[--k];
+	*buf = '\0';
+	return n;
+}
+
 int
 numfmt_double(char *buf, size_t len, double v)
 {
@@ -63,6 +89,8 @@ numfmt_double(char *buf, size_t len, double v)
 		buf[0] = '\0';
 	if (!isfinite(v))
 		return -EDOM;
+	if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
+		return whole(buf, len, v);
 	pthread_once(&c_once, make_c_locale);
 	if (c_locale == (locale_t)0)
 		return -ENOMEM;
