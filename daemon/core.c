@@ -23,7 +23,7 @@
 #include "timefmt.h"
 #include "now.h"
 
-#define CORE_BATCH		4096		/* readings per transaction at most */
+#define CORE_BATCH		2048		/* readings per transaction at most */
 #define CORE_PRUNE_EVERY_MS	(3600 * 1000)
 #define CORE_RETRY_MS		1000
 #define CORE_SHUTDOWN_TRIES	3		/* commits tried after the close before giving up */

@@ -339,6 +339,17 @@ store_query_int(struct store *st, const char *sql, int64_t *ret)
 	return rc;
 }
 
+/* Forget every series of the cache (its table stays). */
+static void
+cache_clear(struct store *st)
+{
+	for (size_t i = 0; i < st->cache_cap; i++) {
+		free(st->cache[i].key);
+		st->cache[i].key = NULL;
+	}
+	st->cache_n = 0;
+}
+
 /* Roll back after err, keeping err's message; the series cache may be stale. */
 int
 store_rollback(struct store *st, int err)
@@ -346,9 +357,7 @@ store_rollback(struct store *st, int err)
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	/* Series inserted in this transaction no longer exist: forget them all. */
-	if (st->cache != NULL)
-		memset(st->cache, 0, st->cache_cap * sizeof(*st->cache));
-	st->cache_n = 0;
+	cache_clear(st);
 	return err;
 }
 
@@ -535,6 +544,7 @@ store_close(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 	/* The last connection to close checkpoints and removes the WAL. */
 	sqlite3_close(st->db);
+	cache_clear(st);
 	free(st->cache);
 	free(st);
 }
@@ -571,7 +581,7 @@ cache_slot(struct series_ent *tab, size_t cap, uint64_t hash, const char *key, s
 {
 	size_t i = (size_t)hash & (cap - 1);
 
-	while (tab[i].used && !(tab[i].hash == hash && tab[i].keylen == len &&
+	while (tab[i].key != NULL && !(tab[i].hash == hash && tab[i].keylen == len &&
 	    memcmp(tab[i].key, key, len) == 0))
 		i = (i + 1) & (cap - 1);
 	return &tab[i];
@@ -590,7 +600,7 @@ cache_add(struct store *st, uint64_t hash, const char *key, size_t len, int64_t 
 		if (tab == NULL)
 			return -ENOMEM;
 		for (size_t i = 0; i < st->cache_cap; i++)
-			if (st->cache[i].used)
+			if (st->cache[i].key != NULL)
 				*cache_slot(tab, cap, st->cache[i].hash, st->cache[i].key,
 				    st->cache[i].keylen) = st->cache[i];
 		free(st->cache);
@@ -598,7 +608,8 @@ cache_add(struct store *st, uint64_t hash, const char *key, size_t len, int64_t 
 		st->cache_cap = cap;
 	}
 	e = cache_slot(st->cache, st->cache_cap, hash, key, len);
-	e->used = 1;
+	if ((e->key = malloc(len)) == NULL)
+		return -ENOMEM;
 	e->hash = hash;
 	e->id = id;
 	e->keylen = len;
@@ -646,7 +657,7 @@ series_id(struct store *st, const char *station, const struct lw_reading *r, int
 	hash = hash_key(key, len);
 	if (st->cache_cap > 0) {
 		e = cache_slot(st->cache, st->cache_cap, hash, key, len);
-		if (e->used) {
+		if (e->key != NULL) {
 			*ret = e->id;
 			return 0;
 		}

@@ -22,12 +22,12 @@
  * in memory, not in the database.  Open addressing, linear probing; the key
  * is station, device, point and unit, each with its NUL.
  */
+/* A slot of the series cache; key (owned, keylen bytes) is NULL in a free slot. */
 struct series_ent {
-	int		 used;
 	uint64_t	 hash;
 	int64_t		 id;
+	char		*key;
 	size_t		 keylen;
-	char		 key[STORE_KEY_MAX];
 };
 
 struct store {
