@@ -152,6 +152,8 @@ static const char schema_v2[] =
  * so that each of its pages is written once a batch, not once a commit.
  * The readings after meta's indexed_through are found in sample itself, by
  * seq, which is where they are.  A trigger keeps deleted readings out of it.
+ * The index on time goes too: the prune finds old readings series by series
+ * in sample_index, and nothing else looked readings up by time alone.
  */
 static const char schema_v3[] =
 	"CREATE TABLE sample_index ("
@@ -164,6 +166,7 @@ static const char schema_v3[] =
 	"INSERT INTO meta (key, value)"
 	"  SELECT 'indexed_through', coalesce(max(seq), 0) FROM sample;"
 	"DROP INDEX sample_series_time;"
+	"DROP INDEX sample_time;"
 	"CREATE TRIGGER sample_unindex AFTER DELETE ON sample BEGIN"
 	"  DELETE FROM sample_index"
 	"   WHERE series = old.series AND time_ms = old.time_ms AND seq = old.seq;"
@@ -207,8 +210,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SAMPLE_ADD] = "INSERT INTO sample (time_ms, series, value, quality) VALUES (?1, ?2, ?3, ?4)",
 	[ST_SAMPLE_ADD_MANY] = "INSERT INTO sample (time_ms, series, value, quality) VALUES "
 	    ROWS16,
+	/* Series by series in sample_index, and the readings not indexed yet. */
 	[ST_PRUNE] = "DELETE FROM sample WHERE seq IN"
-	    " (SELECT seq FROM sample WHERE time_ms < ?1 LIMIT ?2) RETURNING seq",
+	    " (SELECT seq FROM sample_index WHERE series IN (SELECT id FROM series)"
+	    "  AND time_ms < ?1"
+	    " UNION ALL SELECT seq FROM sample WHERE seq > (SELECT CAST(value AS INTEGER)"
+	    "  FROM meta WHERE key = 'indexed_through') AND +time_ms < ?1"
+	    " LIMIT ?2) RETURNING seq",
 	[ST_TRIM] = "DELETE FROM sample WHERE seq IN"
 	    " (SELECT seq FROM sample ORDER BY seq LIMIT ?1) RETURNING seq",
 	[ST_LAST_SEQ] = "SELECT seq FROM sqlite_sequence WHERE name = 'sample'",
@@ -869,12 +877,18 @@ store_trim(struct store *st, int64_t target_bytes, int64_t forwarded, struct sto
 			return err;
 		if (size <= target_bytes)
 			return 0;
+		/*
+		 * As many of the oldest as the excess is of the size (readings
+		 * are about the same size), so no more go than need be.
+		 */
+		int64_t first = 0, last = 0, chunk = STORE_PRUNE_CHUNK;
+		if ((err = store_query_int(st, "SELECT coalesce(min(seq), 0) FROM sample", &first)) != 0 ||
+		    (err = store_query_int(st, "SELECT coalesce(max(seq), 0) FROM sample", &last)) != 0)
+			return err;
+		if (size > 0 && last >= first && (last - first + 1) * (size - target_bytes) / size < chunk)
+			chunk = (last - first + 1) * (size - target_bytes) / size + 1;
 		if ((s = stmt(st, ST_TRIM, &err)) == NULL)
 			return err;
-		/* Smaller chunks within 10 % of the target: no more deleted than need be. */
-		int64_t chunk = STORE_PRUNE_CHUNK;
-		if (size - target_bytes < target_bytes / 10)
-			chunk = STORE_PRUNE_CHUNK / 10;
 		sqlite3_bind_int64(s, 1, chunk);
 		err = delete_chunk(st, s, forwarded, &drop, &n, "trim");
 		if (ret != NULL)

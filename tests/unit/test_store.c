@@ -941,7 +941,8 @@ test_drop_and_trim(void)
 /* What schema 3 added, taken away again: a store as version 2 left it. */
 #define V3_TO_V2 "DROP TRIGGER sample_unindex; DROP TABLE sample_index;" \
 	"DELETE FROM meta WHERE key = 'indexed_through';" \
-	"CREATE INDEX sample_series_time ON sample (series, time_ms); PRAGMA user_version = 2;"
+	"CREATE INDEX sample_series_time ON sample (series, time_ms);" \
+	"CREATE INDEX sample_time ON sample (time_ms); PRAGMA user_version = 2;"
 
 /* Readings of series id in [from, to): how many, and the sum of their values. */
 struct tally {
@@ -1054,6 +1055,8 @@ test_index(void)
 	    " (SELECT count(*) FROM sample_index), (SELECT count(*) FROM sample),"
 	    " (SELECT count(*) FROM sqlite_master WHERE name = 'sample_series_time')"),
 	    "upgraded: every reading indexed, the old index gone");
+	CHECK_EQ_STR("0", sql_rows(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sample_time'"),
+	    "and the time index too");
 	t = tally(st, ph.ids[0], 0, INT64_MAX);
 	CHECK(t.n == PER_SERIES - 2000 && t.ordered, "and queried as before (%lld rows)",
 	    (long long)t.n);
@@ -1082,6 +1085,7 @@ test_upgrade_v1(void)
 	    "DROP TABLE alert_state; DROP TABLE maintenance; DROP TABLE notify_state;"
 	    "PRAGMA user_version = 1;");
 	CHECK_EQ_STR("1", sql_rows(path, "PRAGMA user_version"), "a version 1 store");
+	st = NULL;
 	CHECK_EQ_INT(0, store_open(path, STORE_READ_WRITE, &st), "opens for writing");
 	store_close(st);
 	CHECK_EQ_STR("3", sql_rows(path, "PRAGMA user_version"), "and is version 3 afterwards");
