@@ -107,6 +107,23 @@ demo:
 deps:
 	@tools/deps.sh check
 
+# make bench [BENCH_ONLY=steady,idle] [BENCH_QUICK=1]: the performance bench (bench/run.py,
+# see README.md, "Performance") on a release build in build-bench/, with its own C programs
+# (a minimal libmodbus client, a bare Modbus TCP server, the driver tables' fewest reads).
+# Not part of make check.  Results: bench/results/.
+BENCH_B     := build-bench
+BENCH_PROGS := $(addprefix $(BENCH_B)/bin/lakewatch-bench-,ceiling server mincover)
+.PHONY: bench bench-build
+bench:
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory B=$(BENCH_B) all bench-build
+	@BENCH_ONLY='$(BENCH_ONLY)' BENCH_QUICK='$(BENCH_QUICK)' \
+		python3 bench/run.py --bin $(BENCH_B)/bin --out bench/results
+bench-build: $(BENCH_PROGS)
+$(BENCH_B)/bin/lakewatch-bench-%: $(BENCH_B)/obj/bench/%.o $(BENCH_B)/liblakewatch.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 fuzz: $(FUZZ_BIN)

@@ -2,6 +2,7 @@
 # Makes sure the Debian packages lakewatch needs are installed.
 #   tools/deps.sh check   for building and testing (make check)
 #   tools/deps.sh demo    for the demo (make demo)
+#   tools/deps.sh bench   for the performance bench (make bench)
 # As root, missing packages are installed with apt-get; otherwise the exact
 # command is printed and the script fails.
 set -eu
@@ -9,10 +10,14 @@ what=${1:-check}
 build_pkgs="gcc make pkg-config libmodbus-dev libconfig-dev libsqlite3-dev libmosquitto-dev libssl-dev zlib1g-dev"
 run_pkgs="sqlite3 socat"
 test_pkgs="clang mosquitto mosquitto-clients influxdb victoria-metrics curl openssl python3 man-db systemd faketime"
+# The bench's peers: collectd (with its modbus and mqtt plugins), the broker, its
+# clients and InfluxDB 1.x; python3 runs bench/run.py.
+bench_pkgs="collectd-core mosquitto mosquitto-clients influxdb python3"
 case $what in
 check) want="$build_pkgs $run_pkgs $test_pkgs" ;;
 demo)  want="$build_pkgs $run_pkgs" ;;
-*) echo "usage: $0 check|demo" >&2; exit 2 ;;
+bench) want="$build_pkgs $bench_pkgs" ;;
+*) echo "usage: $0 check|demo|bench" >&2; exit 2 ;;
 esac
 
 missing=""
