@@ -429,6 +429,9 @@ bus_start(const struct conf *conf, size_t index, struct queue *q, struct maint *
 		if (d->bus != index || !d->enabled)
 			continue;
 		sched_init(&b->sched[b->ndev], d->interval_ms, now);
+		/* Bus k of n runs k/n of an interval behind the first. */
+		sched_stagger(&b->sched[b->ndev],
+		    conf->nbuses > 1 ? d->interval_ms * (int64_t)index / (int64_t)conf->nbuses : 0);
 		b->devs[b->ndev++] = d;
 		if (d->model->npoints > maxpoints)
 			maxpoints = d->model->npoints;

@@ -13,6 +13,13 @@ sched_init(struct sched_entry *e, int64_t interval_ms, int64_t now_ms)
 	e->due_ms = now_ms;
 	e->failures = 0;
 	e->polls = 0;
+	e->shift_ms = 0;
+}
+
+void
+sched_stagger(struct sched_entry *e, int64_t shift_ms)
+{
+	e->shift_ms = shift_ms > 0 && shift_ms < e->interval_ms ? shift_ms : 0;
 }
 
 int
@@ -36,7 +43,8 @@ sched_done(struct sched_entry *e, bool ok, int64_t now_ms)
 	e->polls++;
 	if (ok) {
 		e->failures = 0;
-		e->due_ms += e->interval_ms;
+		e->due_ms += e->interval_ms + e->shift_ms;
+		e->shift_ms = 0;
 		if (e->due_ms < now_ms - e->interval_ms || e->interval_ms == 0)
 			e->due_ms = now_ms;
 		return;

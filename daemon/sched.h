@@ -19,10 +19,19 @@ struct sched_entry {
 	int64_t		 due_ms;	/* next poll */
 	unsigned	 failures;	/* consecutive failed polls */
 	uint64_t	 polls;		/* polls recorded, for taking turns */
+	int64_t		 shift_ms;	/* added once, after the first good poll */
 };
 
 /* Start an entry due at now. */
 void	 sched_init(struct sched_entry *, int64_t interval_ms, int64_t now_ms);
+
+/*
+ * Poll at once, then shift_ms later in the interval for good (0 <= shift <
+ * interval): the devices of different buses, polled in parallel, then do
+ * not all come due at the same moments, and their readings reach the store
+ * and the network in smaller bursts.
+ */
+void	 sched_stagger(struct sched_entry *, int64_t shift_ms);
 
 /*
  * Index of the entry due first; among equals the one polled fewest times,

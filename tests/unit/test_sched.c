@@ -68,7 +68,7 @@ test_backoff(void)
 static void
 test_next(void)
 {
-	struct sched_entry e[3] = { { 0, 0, 0, 0 } };
+	struct sched_entry e[3] = { { 0, 0, 0, 0, 0 } };
 
 	CHECK_EQ_INT(-1, sched_next(e, 0), "no entries");
 	sched_init(&e[0], 1000, 300);
@@ -108,6 +108,33 @@ test_turns(void)
 	CHECK_EQ_INT(200, e[2].polls, "the healthy ones took turns");
 }
 
+/* A staggered entry polls at once, then keeps its shifted phase. */
+static void
+test_stagger(void)
+{
+	struct sched_entry e;
+
+	sched_init(&e, 1000, 5000);
+	sched_stagger(&e, 250);
+	CHECK_EQ_INT(5000, e.due_ms, "the first poll is at once");
+	sched_done(&e, true, 5010);
+	CHECK_EQ_INT(6250, e.due_ms, "the next a quarter interval later than unshifted");
+	sched_done(&e, true, 6260);
+	CHECK_EQ_INT(7250, e.due_ms, "and the phase stays");
+	sched_init(&e, 1000, 5000);
+	sched_stagger(&e, 250);
+	sched_done(&e, false, 5500);
+	CHECK_EQ_INT(6500, e.due_ms, "a failure backs off from its end, as ever");
+	sched_done(&e, true, 6510);
+	CHECK_EQ_INT(7750, e.due_ms, "the shift comes with the first good poll");
+	sched_init(&e, 1000, 0);
+	sched_stagger(&e, 1000);
+	CHECK_EQ_INT(0, e.shift_ms, "a shift of a whole interval or more is none");
+	sched_init(&e, 0, 0);
+	sched_stagger(&e, 5);
+	CHECK_EQ_INT(0, e.shift_ms, "nor has interval 0 any");
+}
+
 int
 main(void)
 {
@@ -116,5 +143,6 @@ main(void)
 	test_backoff();
 	test_next();
 	test_turns();
+	test_stagger();
 	return tap_done();
 }
