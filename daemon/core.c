@@ -61,6 +61,7 @@ struct core {
 	struct core_stats	 stats;
 	_Atomic int64_t		 heartbeat_ms;
 	struct lw_reading	*batch;		/* CORE_BATCH slots */
+	bool			 upkeep_failing;
 	size_t			 nbatch;
 	struct alerts		*alerts;	/* the core thread's */
 	pthread_mutex_t		 cmd_serial;	/* one command at a time */
@@ -173,6 +174,20 @@ enforce_size(struct core *c)
 		log_warn("store: deleting the oldest readings failed: %s", store_errmsg(c->st));
 }
 
+/* The store's upkeep after a commit; a failure is logged when it starts and when it ends. */
+static void
+upkeep(struct core *c)
+{
+	int rc = store_upkeep(c->st);
+
+	if (rc != 0 && !c->upkeep_failing)
+		log_warn("store: upkeep (indexing, checkpoint) failed: %s; trying again after "
+		    "the next commit", store_errmsg(c->st));
+	else if (rc == 0 && c->upkeep_failing)
+		log_notice("store: upkeep works again");
+	c->upkeep_failing = rc != 0;
+}
+
 /* Commit the batch; on failure keep it for the next round.  True if committed. */
 static bool
 commit(struct core *c)
@@ -203,6 +218,7 @@ commit(struct core *c)
 	c->nbatch = 0;
 	wake_all(c);
 	alert_events(c, events);
+	upkeep(c);
 	return true;
 }
 
@@ -483,6 +499,7 @@ core_start(struct store *st, struct queue *q, const struct core_params *p, struc
 		return -ENOMEM;
 	}
 	c->st = st;
+	store_own_checkpoints(st);	/* in upkeep(), after the forwarders are woken */
 	c->q = q;
 	c->p = *p;
 	c->p.conf = NULL;	/* read here only */

@@ -46,6 +46,7 @@
 #define STORE_PRUNE_CHUNK	10000	/* rows deleted per transaction, so the writer never stalls long */
 #define STORE_INDEX_BATCH	8192	/* readings put in sample_index at a time (schema 3) */
 #define STORE_CACHE_KIB		256	/* page cache of a read-write connection */
+#define STORE_CHECKPOINT_FRAMES	1000	/* store_upkeep checkpoints a WAL this long (SQLite's) */
 
 /* The quality codes are stored as the enum's values: keep them fixed. */
 _Static_assert(LW_Q_GOOD == 0 && LW_Q_SUSPECT == 1 && LW_Q_BAD == 2 &&
@@ -726,21 +727,60 @@ step_int(struct store *st, enum stmt_id id, int64_t a, int64_t b, int64_t *ret, 
 }
 
 /*
- * Inside the append's transaction: once STORE_INDEX_BATCH readings wait
- * for sample_index, put them there, sorted, and move indexed_through.
+ * Once STORE_INDEX_BATCH readings wait for sample_index, put them there,
+ * sorted, and move indexed_through, in a transaction of their own.
  */
 static int
 index_catch_up(struct store *st)
 {
-	int64_t last = sqlite3_last_insert_rowid(st->db), done = 0;
+	int64_t last = 0, done = 0;
 	int err;
 
-	if ((err = step_int(st, ST_INDEX_POS, 0, 0, &done, "indexing")) != 0 ||
+	if ((err = store_last_seq(st, &last)) != 0 ||
+	    (err = step_int(st, ST_INDEX_POS, 0, 0, &done, "indexing")) != 0 ||
 	    last - done < STORE_INDEX_BATCH)
 		return err;
-	if ((err = step_int(st, ST_INDEX_ADD, done, last, NULL, "indexing")) != 0)
-		return err;
-	return step_int(st, ST_INDEX_SET, last, 0, NULL, "indexing");
+	if ((err = store_exec(st, "BEGIN IMMEDIATE", "indexing: starting a transaction")) != 0)
+		return store_rollback(st, err);
+	if ((err = step_int(st, ST_INDEX_ADD, done, last, NULL, "indexing")) != 0 ||
+	    (err = step_int(st, ST_INDEX_SET, last, 0, NULL, "indexing")) != 0)
+		return store_rollback(st, err);
+	return store_commit(st);
+}
+
+/* SQLite's WAL hook: how many frames the WAL holds after a commit. */
+static int
+wal_grew(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store *st = arg;
+
+	(void)db;
+	(void)name;
+	st->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+void
+store_own_checkpoints(struct store *st)
+{
+	/* A hook of our own replaces SQLite's auto-checkpoint, which is one too. */
+	sqlite3_wal_hook(st->db, wal_grew, st);
+	st->own_checkpoints = true;
+}
+
+int
+store_upkeep(struct store *st)
+{
+	int err = st->version >= 3 ? index_catch_up(st) : 0;
+	int rc;
+
+	if (err == 0 && st->own_checkpoints && st->wal_frames >= STORE_CHECKPOINT_FRAMES) {
+		rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			err = store_fail(st, rc, "checkpoint");
+		st->wal_frames = 0;
+	}
+	return err;
 }
 
 int
@@ -788,8 +828,6 @@ store_append(struct store *st, const char *station, const struct lw_reading *r, 
 		if (rc != SQLITE_DONE)
 			return store_rollback(st, store_fail(st, rc, "append"));
 	}
-	if ((err = index_catch_up(st)) != 0)
-		return store_rollback(st, err);
 	return store_commit(st);
 }
 

@@ -55,6 +55,17 @@ const char	*store_errmsg(const struct store *);
 #define STORE_BUSY_TIMEOUT_MS	5000
 void		 store_set_busy_timeout(struct store *, int ms);
 
+/*
+ * Upkeep a writer does after a commit, once the readers have been told of
+ * it, so that neither part delays them: the readings waiting for the
+ * per-series index go there once enough wait (a transaction of its own),
+ * and on a connection given store_own_checkpoints the WAL is checkpointed
+ * once it has grown long (SQLite would do that at the end of the commit).
+ * Queries are right without it, only slower.  0 or -errno.
+ */
+int		 store_upkeep(struct store *);
+void		 store_own_checkpoints(struct store *);
+
 /* Append n readings of a station in one transaction. */
 int		 store_append(struct store *, const char *station,
 		     const struct lw_reading *, size_t n);

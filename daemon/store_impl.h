@@ -39,6 +39,8 @@ struct store {
 	size_t			 cache_n;
 	int			 busy_ms;	/* the busy timeout set */
 	int			 version;	/* of the schema, once opened */
+	bool			 own_checkpoints;	/* in store_upkeep, not SQLite's */
+	int			 wal_frames;		/* after the last commit, if so */
 	char			 errmsg[512];
 };
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1003,13 +1004,13 @@ test_index(void)
 			r[2 * k + 1] = rd((i + k) * 1000LL, "sonde", "temperature", "Cel",
 			    100 + i + k, true, LW_Q_GOOD);
 		}
-		if (store_append(st, "pp-06", r, 2 * CHUNK) != 0)
+		if (store_append(st, "pp-06", r, 2 * CHUNK) != 0 || store_upkeep(st) != 0)
 			break;
 	}
 	CHECK_EQ_STR("20000", sql_rows(path, "SELECT count(*) FROM sample"), "20000 readings");
 	CHECK_EQ_STR("16400|16400", sql_rows(path, "SELECT (SELECT value FROM meta WHERE key ="
 	    " 'indexed_through'), (SELECT count(*) FROM sample_index)"),
-	    "full batches are indexed (at the appends that passed 8192 more), the rest waits");
+	    "full batches are indexed (at the upkeep after 8192 more), the rest waits");
 	store_series_each(st, find_series, &ph);
 	if (ph.n != 1) {
 		CHECK(0, "one pH series");
@@ -1064,6 +1065,55 @@ test_index(void)
 	store_close(st);
 }
 
+/* Checkpoints in store_upkeep only, when asked for: the WAL grows until then. */
+static void
+test_own_checkpoints(void)
+{
+	struct lw_reading r[64];
+	char path[128], wal[160];
+	struct store *st;
+	struct stat sb;
+
+	path_in(path, sizeof(path), "ckpt.db");
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (store_open(path, STORE_READ_WRITE, &st) != 0) {
+		CHECK(0, "checkpoint store opens");
+		return;
+	}
+	store_own_checkpoints(st);
+	/* 64 series a commit: each commit writes pages of all of them. */
+	for (int k = 0; k < 64; k++) {
+		char pt[16];
+
+		snprintf(pt, sizeof(pt), "p%d", k);
+		r[k] = rd(0, "sonde", pt, "1", k, true, LW_Q_GOOD);
+	}
+	for (int i = 0; i < 400; i++) {
+		for (int k = 0; k < 64; k++)
+			r[k].time_ms = i * 1000LL;
+		store_append(st, "pp-06", r, 64);
+	}
+	int64_t wal_bytes = stat(wal, &sb) == 0 ? (int64_t)sb.st_size : -1;
+	CHECK(wal_bytes > 1100 * 4096, "without upkeep the WAL grows past SQLite's 1000 pages"
+	    " (%lld bytes)", (long long)wal_bytes);
+	CHECK_EQ_INT(0, store_upkeep(st), "upkeep");
+	store_append(st, "pp-06", r, 64);
+	/* The frames now in the WAL, from another connection's checkpoint: few, the last commit's. */
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int frames = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(PASSIVE)", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			frames = sqlite3_column_int(s, 1);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	CHECK(frames >= 0 && frames < 100,
+	    "after upkeep the WAL is written from its start again (%d frames)", frames);
+	store_close(st);
+}
+
 /* A version 1 store (readings only) is upgraded in place, its readings kept. */
 static void
 test_upgrade_v1(void)
@@ -1115,6 +1165,7 @@ main(void)
 	test_drop_and_trim();
 	test_upgrade_v1();
 	test_index();
+	test_own_checkpoints();
 	test_queries();
 	test_rollback();
 	test_busy();
