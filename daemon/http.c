@@ -662,6 +662,39 @@ conn_idle_ok(struct http *h)
 
 enum io { IO_OK, IO_AGAIN_READ, IO_AGAIN_WRITE, IO_EOF, IO_FAIL };
 
+/*
+ * What an SSL_read or SSL_write that returned k <= 0 means, the error in
+ * *err; OpenSSL's error queue is left empty.
+ */
+static enum io
+ssl_outcome(struct http *h, int k, int *err)
+{
+	switch (SSL_get_error(h->ssl, k)) {
+	case SSL_ERROR_WANT_READ:
+		return IO_AGAIN_READ;
+	case SSL_ERROR_WANT_WRITE:
+		return IO_AGAIN_WRITE;
+	case SSL_ERROR_ZERO_RETURN:
+		return IO_EOF;
+	case SSL_ERROR_SYSCALL:
+		/* An EOF without close_notify: what most servers do. */
+		if (errno == 0 && ERR_peek_error() == 0)
+			return IO_EOF;
+		*err = errno != 0 ? errno : EPROTO;
+		ERR_clear_error();
+		return IO_FAIL;
+	default:
+		/* OpenSSL 3 reports an EOF without close_notify as a protocol error. */
+		if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			ERR_clear_error();
+			return IO_EOF;
+		}
+		*err = EPROTO;
+		ERR_clear_error();
+		return IO_FAIL;
+	}
+}
+
 /* Write some of data: *n bytes went. */
 static enum io
 io_write(struct http *h, const char *data, size_t len, bool more, size_t *n, int *err)
@@ -687,17 +720,7 @@ io_write(struct http *h, const char *data, size_t len, bool more, size_t *n, int
 		*n = (size_t)k;
 		return IO_OK;
 	}
-	switch (SSL_get_error(h->ssl, k)) {
-	case SSL_ERROR_WANT_READ:
-		return IO_AGAIN_READ;
-	case SSL_ERROR_WANT_WRITE:
-		return IO_AGAIN_WRITE;
-	case SSL_ERROR_ZERO_RETURN:
-		return IO_EOF;
-	default:
-		*err = errno != 0 ? errno : EPROTO;
-		return IO_FAIL;
-	}
+	return ssl_outcome(h, k, err);
 }
 
 static enum io
@@ -726,30 +749,7 @@ io_read(struct http *h, char *buf, size_t len, size_t *n, int *err)
 		*n = (size_t)k;
 		return IO_OK;
 	}
-	switch (SSL_get_error(h->ssl, k)) {
-	case SSL_ERROR_WANT_READ:
-		return IO_AGAIN_READ;
-	case SSL_ERROR_WANT_WRITE:
-		return IO_AGAIN_WRITE;
-	case SSL_ERROR_ZERO_RETURN:
-		return IO_EOF;
-	case SSL_ERROR_SYSCALL:
-		/* An EOF without close_notify: what most servers do. */
-		if (errno == 0 && ERR_peek_error() == 0)
-			return IO_EOF;
-		*err = errno != 0 ? errno : EPROTO;
-		ERR_clear_error();
-		return IO_FAIL;
-	default:
-		/* OpenSSL 3 reports an EOF without close_notify as a protocol error. */
-		if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-			ERR_clear_error();
-			return IO_EOF;
-		}
-		*err = EPROTO;
-		ERR_clear_error();
-		return IO_FAIL;
-	}
+	return ssl_outcome(h, k, err);
 }
 
 /* The outcome of one exchange on one connection. */
