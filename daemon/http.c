@@ -911,6 +911,7 @@ http_post(struct http *h, const char *target, const char *headers, const void *b
 			ret->status = hd->status;
 			ret->head = hd;
 			ret->body = httpresp_body(h->resp, &ret->body_len);
+			ret->body_total = httpresp_body_total(h->resp);
 			return 0;
 		}
 		conn_close(h);

@@ -76,6 +76,7 @@ struct http_answer {
 	const struct httpresp_head	*head;
 	const char			*body;		/* its first bytes, NUL-terminated */
 	size_t				 body_len;
+	uint64_t			 body_total;	/* of the whole body, kept or not */
 };
 
 struct http;

@@ -5,7 +5,8 @@
 # and after influxd is stopped for a while and started again, and after the
 # daemon is killed with SIGKILL and started again, InfluxDB holds exactly the
 # store's readings, point by point (InfluxDB keeps one point per series and
-# time, so a reading sent twice counts once: the counts must be equal).
+# time, so a reading sent twice counts once: the counts must be equal);
+# and lakewatch query --influxdb reads back what the store has.
 . "$(dirname "$0")/lib.sh"
 
 # conf FILE SIM_PORT INFLUX_URL
@@ -114,3 +115,27 @@ check "after SIGKILL and a restart, exactly the store's readings are in influxd"
 stop_pid "$DAEMON_PID"; rc=$?
 check_eq "SIGTERM stops the daemon with status 0" 0 "$rc"
 check_eq "the daemon logged no error" "" "$(grep -h 'error:' "$T"/lakewatchd*.log)"
+
+# lakewatch query --influxdb reads the same back: raw rows (missing ones without a
+# value) and buckets, laid out exactly as from the store.  Up to the last reading
+# InfluxDB has: what the daemon stored as it stopped goes out at its next start.
+to=$("$LW_BIN/lakewatch" -c "$T/lw.conf" query --influxdb --from -1h --format csv sonde.ph |
+	tail -1 | cut -d, -f1)
+q() { "$LW_BIN/lakewatch" -c "$T/lw.conf" query --from -1h --to "$to" --format csv "$@" 2>&1; }
+local_raw=$(q sonde.ph sonde.conductivity silent.pressure)
+check "the store has raw rows of both devices" \
+	test "$(grep -c ',silent.pressure,,' <<<"$local_raw")" -gt 0 -a "$(wc -l <<<"$local_raw")" -gt 20
+check_eq "query --influxdb gives the store's raw rows" "$local_raw" \
+	"$(q --influxdb sonde.ph sonde.conductivity silent.pressure)"
+check_eq "and its buckets (count, min, max)" "$(q --every 1m --agg count,min,max sonde.ph sonde.conductivity)" \
+	"$(q --influxdb --every 1m --agg count,min,max sonde.ph sonde.conductivity)"
+check_eq "a bucket of missing readings only is left out there (count 0 in the store)" \
+	"time,point,count,unit" "$(q --influxdb --every 1m --agg count silent.pressure)"
+check_eq "and the same means" "$(q --every 1m --agg mean sonde.conductivity)" \
+	"$(q --influxdb --every 1m --agg mean sonde.conductivity)"
+check_eq "--quality is refused with --influxdb" \
+	"lakewatch: query: --quality is not available with --influxdb" \
+	"$(q --influxdb --every 1m --quality sonde.ph | head -1)"
+stop_influxd flux
+check "an InfluxDB that is down is said so" \
+	bash -c "'$LW_BIN/lakewatch' -c '$T/lw.conf' query --influxdb sonde.ph 2>&1 | grep -q 'query: InfluxDB at $INFLUX_URL: cannot connect'"

@@ -35,6 +35,17 @@ struct cli {
 };
 
 int	 cmd_query(struct cli *, int argc, char **argv);
+
+/*
+ * The readings (raw, sorted as the store sorts them) or the buckets of
+ * points in [from, to) from the InfluxDB of the configuration (1.x query
+ * API); *ret is the caller's to free.  CLI_OK or CLI_FAIL (said why).
+ */
+int	 cli_influx_rows(const struct cli *, char *const *points, size_t npoints, int64_t from_ms,
+	     int64_t to_ms, struct store_row **ret, size_t *ret_n);
+int	 cli_influx_buckets(const struct cli *, char *const *points, size_t npoints,
+	     int64_t from_ms, int64_t to_ms, int64_t every_ms, struct store_bucket **ret,
+	     size_t *ret_n);
 int	 cmd_export(struct cli *, int argc, char **argv);
 int	 cmd_read(struct cli *, int argc, char **argv);
 int	 cmd_alerts(struct cli *, int argc, char **argv);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lakewatch query: the readings of some points from the local store, raw or
- * aggregated into buckets of time, as a table, CSV or JSON.  The work is done
- * in SQL (store_query, store_aggregate); this file checks the arguments and
- * lays out the columns.
+ * lakewatch query: the readings of some points from the local store (or the
+ * station's InfluxDB), raw or aggregated into buckets of time, as a table,
+ * CSV or JSON.  The work is done in SQL (store_query, store_aggregate) or
+ * InfluxQL (cli_influx.c); this file checks the arguments and lays out the
+ * columns.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,7 +25,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: lakewatch [-c FILE] query [options] POINT...\n"
-	    "Readings of points from the station's local store.\n"
+	    "Readings of points from the station's local store, or with --influxdb from\n"
+	    "the InfluxDB the station forwards to.\n"
 	    "  POINT         DEVICE.POINT as in the configuration, e.g. sonde.ph\n"
 	    "  --from T      start, included (default: 24 hours before --to)\n"
 	    "  --to T        end, not included (default: now)\n"
@@ -35,6 +37,10 @@ usage(FILE *f)
 	    "                (default mean,min,max,count)\n"
 	    "  --quality     with --every: also the number of readings of each quality\n"
 	    "  --format F    table (default), csv or json\n"
+	    "  --influxdb    from the configuration's InfluxDB (its 1.x query API), not the\n"
+	    "                store: what has reached it; there a bucket of only bad,\n"
+	    "                missing or maintenance readings is left out, and --quality\n"
+	    "                is not available\n"
 	    "  -h, --help    this help\n"
 	    "Times T are UTC: 2026-11-23T12:00:00Z, 2026-11-23T12:00:00.250Z, a date\n"
 	    "2026-11-23 (its midnight UTC), a local time with its offset\n"
@@ -193,6 +199,51 @@ columns(const struct cli *cli, char *const *points, size_t npoints, const struct
 	return n;
 }
 
+/* Say so when a table has no row: an empty table would look like a hang. */
+static void
+say_if_empty(const struct query *q, enum cli_format fmt, const struct store_range *range)
+{
+	char a[TIMEFMT_ISO_LEN + 16], b[TIMEFMT_ISO_LEN + 16];
+
+	if (q->out.rows != 0 || fmt != CLI_FMT_TABLE)
+		return;
+	cli_fmt_time(range->from_ms, a, sizeof(a));
+	cli_fmt_time(range->to_ms, b, sizeof(b));
+	cli_err("no readings from %s to %s", a, b);
+}
+
+/* The query answered from InfluxDB, laid out as from the store. */
+static int
+from_influx(const struct cli *cli, char *const *points, size_t npoints, struct query *q,
+    enum cli_format fmt, const struct store_range *range, int64_t every_ms)
+{
+	struct cli_col cols[CLI_MAX_COLS];
+	struct store_bucket *buckets = NULL;
+	struct store_row *rows = NULL;
+	size_t n = 0, ncols = columns(cli, points, npoints, q, cols);
+	int status, rc;
+
+	status = q->aggregate ?
+	    cli_influx_buckets(cli, points, npoints, range->from_ms, range->to_ms, every_ms,
+	    &buckets, &n) :
+	    cli_influx_rows(cli, points, npoints, range->from_ms, range->to_ms, &rows, &n);
+	if (status == CLI_OK) {
+		cli_out_begin(&q->out, stdout, fmt, cols, ncols);
+		for (size_t i = 0; i < n; i++)
+			if ((q->aggregate ? on_bucket(q, &buckets[i]) : on_row(q, &rows[i])) != 0)
+				break;
+		if ((rc = cli_out_end(&q->out)) != 0) {
+			cli_err("query: writing the output: %s", strerror(-rc));
+			status = CLI_FAIL;
+		}
+		if (status == CLI_OK)
+			say_if_empty(q, fmt, range);
+	}
+	free(rows);
+	free(buckets);
+	return status;
+}
+
 int
 cmd_query(struct cli *cli, int argc, char **argv)
 {
@@ -203,6 +254,7 @@ cmd_query(struct cli *cli, int argc, char **argv)
 		{ "agg", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "quality", no_argument, NULL, 'q' },
+		{ "influxdb", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +266,7 @@ cmd_query(struct cli *cli, int argc, char **argv)
 	struct store_range range;
 	struct store *st;
 	int64_t every_ms = 0;
+	bool influx = false;
 	int c, rc, status = CLI_OK;
 	char *const *points;
 	size_t npoints, ncols;
@@ -228,6 +281,7 @@ cmd_query(struct cli *cli, int argc, char **argv)
 		case 'a': agg = optarg; break;
 		case 'F': format = optarg; break;
 		case 'q': q.quality = true; break;
+		case 'i': influx = true; break;
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
@@ -243,6 +297,10 @@ cmd_query(struct cli *cli, int argc, char **argv)
 		cli_err(npoints == 0 ? "query: name at least one POINT" :
 		    "query: --agg and --quality go with --every");
 		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (influx && q.quality) {
+		cli_err("query: --quality is not available with --influxdb");
 		return CLI_USAGE;
 	}
 	if (cli_format_parse(format, &fmt) != 0) {
@@ -268,6 +326,8 @@ cmd_query(struct cli *cli, int argc, char **argv)
 			status = CLI_FAIL;
 	if (status != CLI_OK)
 		return status;
+	if (influx)
+		return from_influx(cli, points, npoints, &q, fmt, &range, every_ms);
 	if (cli_open_store(cli, &st) != CLI_OK)
 		return CLI_FAIL;
 	if (cli_find_series(st, cli->conf->station.id, points, npoints, &ids) != CLI_OK) {
@@ -290,13 +350,8 @@ cmd_query(struct cli *cli, int argc, char **argv)
 		cli_err("query: writing the output: %s", strerror(-rc));
 		status = CLI_FAIL;
 	}
-	if (status == CLI_OK && q.out.rows == 0 && fmt == CLI_FMT_TABLE) {
-		char a[TIMEFMT_ISO_LEN + 16], b[TIMEFMT_ISO_LEN + 16];
-
-		cli_fmt_time(range.from_ms, a, sizeof(a));
-		cli_fmt_time(range.to_ms, b, sizeof(b));
-		cli_err("no readings from %s to %s", a, b);
-	}
+	if (status == CLI_OK)
+		say_if_empty(&q, fmt, &range);
 	cli_ids_free(&ids);
 	store_close(st);
 	return status;
