@@ -119,7 +119,6 @@ bus_context(struct bus *b, int *open_err)
 		b->open_failures = 0;
 		atomic_store(&b->is_open, true);
 		b->reopen_wait_ms = BUS_REOPEN_MIN_MS;
-	failrun_init(&b->drops, BUS_DROP_REMIND_MS);
 		return b->ctx;
 	}
 	if (b->open_failures++ == 0)
@@ -420,6 +419,7 @@ bus_start(const struct conf *conf, size_t index, struct queue *q, struct maint *
 	pthread_condattr_destroy(&ca);
 	atomic_store(&b->heartbeat_ms, now);
 	b->reopen_wait_ms = BUS_REOPEN_MIN_MS;
+	failrun_init(&b->drops, BUS_DROP_REMIND_MS);
 
 	b->devs = calloc(conf->ndevices ? conf->ndevices : 1, sizeof(*b->devs));
 	b->sched = calloc(conf->ndevices ? conf->ndevices : 1, sizeof(*b->sched));

@@ -3,9 +3,10 @@
  * The core thread (see core.h).  Group commit: it waits for the first reading,
  * takes whatever else is queued (up to a batch; with a commit interval set,
  * what comes until it is over) and commits it in one transaction, so commits
- * stay few under load and a reading waits little when the station is quiet.  A failing
- * store (disk full, I/O error) does not stop acquisition: the batch is kept
- * and retried, and only what no longer fits in memory is dropped and counted.
+ * stay few under load and a reading waits little when the station is quiet.
+ * A failing store (disk full, I/O error) does not stop acquisition: the batch
+ * is kept and retried, and only what no longer fits in memory is dropped and
+ * counted.
  */
 #include <errno.h>
 #include <pthread.h>
