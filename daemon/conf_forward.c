@@ -260,7 +260,7 @@ conf_check_mqtt(struct conf_loader *L, const config_setting_t *g, struct conf *c
 		else
 			m->protocol = i == 0 ? CONF_MQTT_V311 : CONF_MQTT_V5;
 	}
-	if (conf_get_int(L, &k[MQ_MAX_INFLIGHT], ctx, "max_inflight", 1, 65535, 100, &v))
+	if (conf_get_int(L, &k[MQ_MAX_INFLIGHT], ctx, "max_inflight", 1, 65535, 1000, &v))
 		m->max_inflight = (unsigned)v;
 	conf_get_dur(L, &k[MQ_CONNECT_TIMEOUT], ctx, "connect_timeout", 1000, 300000, 10000,
 	    &m->connect_timeout_ms);

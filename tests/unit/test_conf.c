@@ -451,7 +451,7 @@ test_forwarders(void)
 		CHECK_EQ_STR("", m->username, "mqtt no username");
 		CHECK_EQ_STR("", m->password_file, "mqtt no password_file");
 		CHECK_EQ_INT(CONF_MQTT_V311, m->protocol, "mqtt default protocol 3.1.1");
-		CHECK_EQ_INT(100, m->max_inflight, "mqtt default max_inflight");
+		CHECK_EQ_INT(1000, m->max_inflight, "mqtt default max_inflight");
 		CHECK_EQ_INT(10000, m->connect_timeout_ms, "mqtt default connect_timeout");
 		CHECK(!m->tls, "mqtt no tls");
 		CHECK_EQ_STR("", m->tls_ca_file, "mqtt no tls ca_file");
