@@ -21,6 +21,7 @@
 #include "failrun.h"
 #include "fwdstore.h"
 #include "http.h"
+#include "influxauth.h"
 #include "influxfwd.h"
 #include "influxmsg.h"
 #include "influxpolicy.h"
@@ -236,7 +237,7 @@ static int
 credentials(struct influxfwd *f, char *err, size_t errlen)
 {
 	const struct conf_influx *cfg = &f->cfg;
-	const char *file = cfg->api == CONF_INFLUX_V1 ? cfg->password_file : cfg->token_file;
+	const char *file = influxauth_secret_file(cfg);
 	struct strbuf *h = &f->headers;
 	int rc;
 
@@ -250,15 +251,8 @@ credentials(struct influxfwd *f, char *err, size_t errlen)
 	    "Content-Type: text/plain; charset=utf-8\r\n");
 	if (rc == 0 && cfg->gzip)
 		rc = sb_appends(h, "Content-Encoding: gzip\r\n");
-	if (rc == 0 && cfg->api == CONF_INFLUX_V2 && f->secret[0] != '\0')
-		rc = sb_printf(h, "Authorization: Token %s\r\n", f->secret);
-	if (rc == 0 && cfg->api == CONF_INFLUX_V1 && cfg->username[0] != '\0') {
-		rc = sb_appends(h, "Authorization: ");
-		if (rc == 0)
-			rc = http_basic_auth(h, cfg->username, f->secret);
-		if (rc == 0)
-			rc = sb_appends(h, "\r\n");
-	}
+	if (rc == 0)
+		rc = influxauth_header(h, cfg, f->secret);
 	if (rc != 0) {
 		headers_wipe(f);
 		snprintf(err, errlen, "out of memory");

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "http.h"
+#include "influxauth.h"
 #include "jsonparse.h"
 #include "secret.h"
 #include "strbuf.h"
@@ -350,23 +351,19 @@ influx_open(const struct cli *cli, struct influx_q *iq)
 		cli_err("query: --influxdb: %s", err);
 		return CLI_FAIL;
 	}
-	if (sb_appends(&iq->headers, "Content-Type: application/x-www-form-urlencoded\r\n") != 0)
+	secret[0] = '\0';
+	if (c->username[0] != '\0' && influxauth_secret_file(c)[0] != '\0' &&
+	    secret_read(influxauth_secret_file(c), secret, sizeof(secret), err, sizeof(err)) != 0) {
+		cli_err("query: --influxdb: %s", err);
 		return CLI_FAIL;
-	if (c->username[0] != '\0') {
-		secret[0] = '\0';
-		if (c->password_file[0] != '\0' &&
-		    secret_read(c->password_file, secret, sizeof(secret), err, sizeof(err)) != 0) {
-			cli_err("query: --influxdb: %s", err);
-			return CLI_FAIL;
-		}
-		int rc = sb_appends(&iq->headers, "Authorization: ");
-		if (rc == 0)
-			rc = http_basic_auth(&iq->headers, c->username, secret);
-		if (rc == 0)
-			rc = sb_appends(&iq->headers, "\r\n");
-		explicit_bzero(secret, sizeof(secret));
-		if (rc != 0)
-			return CLI_FAIL;
+	}
+	int rc = sb_appends(&iq->headers, "Content-Type: application/x-www-form-urlencoded\r\n");
+	if (rc == 0)
+		rc = influxauth_header(&iq->headers, c, secret);
+	explicit_bzero(secret, sizeof(secret));
+	if (rc != 0) {
+		cli_err("query: out of memory");
+		return CLI_FAIL;
 	}
 	iq->nodes = malloc(JP_NODES_FOR(INFLUX_BODY_MAX) * sizeof(*iq->nodes));
 	iq->arena = malloc(INFLUX_BODY_MAX + 1);
@@ -389,15 +386,19 @@ influx_close(struct influx_q *iq)
 	free(iq->arena);
 }
 
-/* Split DEVICE.POINT (checked against the configuration already). */
+/* The device and point names of DEVICE.POINT (checked against the configuration already). */
 static void
-split(const char *name, char *device, size_t dlen, char *point, size_t plen)
+names_of(const struct cli *cli, const char *name, const char **device, const char **point)
 {
-	const char *dot = strchr(name, '.');
-	size_t n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+	const struct conf_device *dev;
+	size_t idx;
 
-	snprintf(device, dlen, "%.*s", (int)n, name);
-	snprintf(point, plen, "%s", dot != NULL ? dot + 1 : "");
+	if (conf_find_point(cli->conf, name, &dev, &idx) == 0) {
+		*device = dev->name;
+		*point = dev->model->points[idx].name;
+	} else {
+		*device = *point = "";
+	}
 }
 
 int
@@ -410,9 +411,9 @@ cli_influx_rows(const struct cli *cli, char *const *points, size_t npoints, int6
 
 	*ret = NULL;
 	for (size_t i = 0; status == CLI_OK && i < npoints; i++) {
-		char device[LW_NAME_MAX], point[LW_NAME_MAX];
+		const char *device, *point;
 
-		split(points[i], device, sizeof(device), point, sizeof(point));
+		names_of(cli, points[i], &device, &point);
 		for (size_t offset = 0;; offset += INFLUX_PAGE_ROWS) {
 			const struct jp_node *res;
 			int got;
@@ -447,10 +448,10 @@ cli_influx_buckets(const struct cli *cli, char *const *points, size_t npoints, i
 
 	*ret = NULL;
 	for (size_t i = 0; status == CLI_OK && i < npoints; i++) {
-		char device[LW_NAME_MAX], point[LW_NAME_MAX];
 		const struct jp_node *res;
+		const char *device, *point;
 
-		split(points[i], device, sizeof(device), point, sizeof(point));
+		names_of(cli, points[i], &device, &point);
 		sb_reset(&iq.ql);
 		/* As the local aggregates: only good and suspect values count. */
 		if (sb_appends(&iq.ql, "SELECT mean(\"value\"), min(\"value\"), max(\"value\"),"
