@@ -919,12 +919,12 @@ store_trim(struct store *st, int64_t target_bytes, int64_t forwarded, struct sto
 		 * As many of the oldest as the excess is of the size (readings
 		 * are about the same size), so no more go than need be.
 		 */
-		int64_t first = 0, last = 0, chunk = STORE_PRUNE_CHUNK;
-		if ((err = store_query_int(st, "SELECT coalesce(min(seq), 0) FROM sample", &first)) != 0 ||
-		    (err = store_query_int(st, "SELECT coalesce(max(seq), 0) FROM sample", &last)) != 0)
+		int64_t span = 0, chunk = STORE_PRUNE_CHUNK;
+		if ((err = store_query_int(st, "SELECT coalesce(max(seq) - min(seq) + 1, 0) FROM sample",
+		    &span)) != 0)
 			return err;
-		if (size > 0 && last >= first && (last - first + 1) * (size - target_bytes) / size < chunk)
-			chunk = (last - first + 1) * (size - target_bytes) / size + 1;
+		if (size > 0 && span * (size - target_bytes) / size < chunk)
+			chunk = span * (size - target_bytes) / size + 1;
 		if ((s = stmt(st, ST_TRIM, &err)) == NULL)
 			return err;
 		sqlite3_bind_int64(s, 1, chunk);
